@@ -1,0 +1,69 @@
+"""Errors that statusgen reports to people, as opposed to bugs.
+
+Every problem in a status repository becomes a :class:`ContentError` that names the
+file, the line where one applies, what is wrong and how to fix it. Loading collects
+them all, so that one run of ``statusgen validate`` shows every problem at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+class StatusgenError(Exception):
+    """An error the user can fix; its message is shown without a traceback."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ContentError:
+    """One problem in one file: ``path:line: message``."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class ContentErrors(StatusgenError):
+    """Raised when a status repository has problems; carries every one of them."""
+
+    def __init__(self, errors: Sequence[ContentError]) -> None:
+        self.errors = tuple(sorted(errors, key=_error_order))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def _error_order(error: ContentError) -> tuple[str, int, str]:
+    return (error.path, error.line or 0, error.message)
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """A `` (did you mean 'x'?)`` hint for a mistyped value, or an empty string."""
+    matches = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """``'a', 'b' or 'c'``: the choices, quoted, for an error message."""
+    quoted = [f"'{c}'" for c in choices]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+class ErrorLog:
+    """Collects the errors found in one file, so that parsing can go on after one."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.errors: list[ContentError] = []
+
+    def add(self, line: int | None, message: str) -> None:
+        self.errors.append(ContentError(self.path, line, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
