@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import yaml
 
 from statusgen.errors import ErrorLog, did_you_mean
@@ -79,9 +81,7 @@ def _read_groups(entry: Entry | None, log: ErrorLog) -> dict[str, Group]:
         if group_id is None or name is None:
             continue
         description = _optional_text(fields, log, "description")
-        groups[group_id] = Group(
-            id=group_id, name=name, description=description, position=position
-        )
+        groups[group_id] = Group(id=group_id, name=name, description=description, position=position)
     return groups
 
 
@@ -132,7 +132,7 @@ def _read_components(
 
 
 def _read_id(
-    fields: dict[str, Entry], node: yaml.Node, log: ErrorLog, what: str, seen: dict[str, object]
+    fields: dict[str, Entry], node: yaml.Node, log: ErrorLog, what: str, seen: Collection[str]
 ) -> str | None:
     value = _required_text(fields, node, log, "id", what)
     if value is None:

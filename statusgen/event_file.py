@@ -10,6 +10,7 @@ reported instead of published.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -17,8 +18,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
-import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from statusgen.errors import ErrorLog, did_you_mean, one_of
 from statusgen.model import (
@@ -58,7 +59,7 @@ POSTMORTEM_HEADING = "postmortem"
 HEADING_EXAMPLE = f"## {EXAMPLE} — investigating"
 
 _Choice = TypeVar("_Choice", bound=StrEnum)
-_FRONTMATTER = frontmatter.YAMLHandler()
+_FRONTMATTER = YAMLHandler()
 _ATX_HEADING = re.compile(r" {0,3}(#{1,6})(.*)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _SETEXT_UNDERLINE = re.compile(r"(=+|-+) *")
@@ -121,7 +122,8 @@ def parse_event(
         "source": SourceLocation(log.path),
     }
     if header.type is EventType.MAINTENANCE:
-        assert header.scheduled_start is not None and header.scheduled_end is not None
+        assert header.scheduled_start is not None
+        assert header.scheduled_end is not None
         return Maintenance(
             **common,  # type: ignore[arg-type]
             scheduled_start=header.scheduled_start,
@@ -143,9 +145,7 @@ class _Header:
     scheduled_end: datetime | None = None
 
 
-def _read_frontmatter(
-    text: str, log: ErrorLog, component_ids: Collection[str] | None
-) -> _Header:
+def _read_frontmatter(text: str, log: ErrorLog, component_ids: Collection[str] | None) -> _Header:
     header = _Header()
     try:
         root = compose(text)
@@ -244,16 +244,16 @@ def _read_choice(
     return None
 
 
-def _read_time(
-    fields: dict[str, Entry], key: str, log: ErrorLog, end_line: int
-) -> datetime | None:
+def _read_time(fields: dict[str, Entry], key: str, log: ErrorLog, end_line: int) -> datetime | None:
     entry = fields.get(key)
     if entry is None:
         log.add(end_line, f"frontmatter: a maintenance needs '{key}' (like '{EXAMPLE}')")
         return None
     text = scalar_text(entry.value)
     if text is None:
-        log.add(entry.line, f"'{key}' must be a timestamp like '{EXAMPLE}', not {kind(entry.value)}")
+        log.add(
+            entry.line, f"'{key}' must be a timestamp like '{EXAMPLE}', not {kind(entry.value)}"
+        )
         return None
     try:
         return parse_timestamp(text)
@@ -302,8 +302,7 @@ def _read_components(
         return affected
     log.add(
         entry.line,
-        "'components' must be a list of component ids or a mapping 'id: status', "
-        f"not {kind(node)}",
+        f"'components' must be a list of component ids or a mapping 'id: status', not {kind(node)}",
     )
     return None
 
@@ -341,6 +340,7 @@ class _Heading:
 class _Body:
     headings: list[_Heading] = field(default_factory=list)
     postmortem: str | None = None
+    stray_text_reported: bool = False
 
 
 def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
@@ -371,9 +371,11 @@ def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
                     log.add(number, "'# Postmortem' has no text: write it, or remove the heading")
                 result.postmortem = postmortem or None
                 return result
-            hint = " (did you mean '# Postmortem'?)" if did_you_mean(
-                normalize_choice(title), [POSTMORTEM_HEADING]
-            ) else ""
+            hint = (
+                " (did you mean '# Postmortem'?)"
+                if did_you_mean(normalize_choice(title), [POSTMORTEM_HEADING])
+                else ""
+            )
             log.add(
                 number,
                 f"unexpected level-1 heading '# {title}'{hint}: the only one allowed is "
@@ -403,14 +405,14 @@ def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
 def _append(result: _Body, line: str, number: int, log: ErrorLog) -> None:
     if result.headings:
         result.headings[-1].body.append(line)
-    elif line.strip():
+    elif line.strip() and not result.stray_text_reported:
         # Reported once: the first stray line is enough to find the problem.
-        if not any(e.message.startswith("text before the first update") for e in log.errors):
-            log.add(
-                number,
-                f"text before the first update: every update starts with a heading like "
-                f"'{HEADING_EXAMPLE}'",
-            )
+        result.stray_text_reported = True
+        log.add(
+            number,
+            f"text before the first update: every update starts with a heading like "
+            f"'{HEADING_EXAMPLE}'",
+        )
 
 
 def _read_updates(
@@ -422,7 +424,7 @@ def _read_updates(
         if update is not None:
             updates.append(update)
     updates.sort(key=lambda u: u.at)
-    for earlier, later in zip(updates, updates[1:], strict=False):
+    for earlier, later in itertools.pairwise(updates):
         if earlier.at == later.at:
             first, second = sorted((earlier.line, later.line))
             log.add(

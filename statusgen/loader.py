@@ -69,7 +69,8 @@ def read_site(root: Path) -> tuple[Site | None, list[ContentError]]:
             )
         else:
             first_path_of_id[event_id] = source.relative
-        text = decode_source(source.path.read_bytes(), log)
+        data = _read_bytes(source.path, log)
+        text = None if data is None else decode_source(data, log)
         event = None if text is None else parse_event(text, event_id, log, component_ids)
         errors.extend(log.errors)
         if event is not None and not log:
@@ -84,9 +85,7 @@ def read_site(root: Path) -> tuple[Site | None, list[ContentError]]:
 def _read_catalog(root: Path, errors: list[ContentError]) -> Catalog | None:
     log = ErrorLog(COMPONENTS_FILE)
     path = root / COMPONENTS_FILE
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists():
         log.add(
             None,
             f"not found in {root}: every status site declares its components there "
@@ -94,14 +93,19 @@ def _read_catalog(root: Path, errors: list[ContentError]) -> Catalog | None:
         )
         errors.extend(log.errors)
         return None
-    except OSError as error:
-        log.add(None, f"cannot be read: {error.strerror}")
-        errors.extend(log.errors)
-        return None
-    text = decode_source(data, log)
+    data = _read_bytes(path, log)
+    text = None if data is None else decode_source(data, log)
     catalog = None if text is None else parse_components(text, log)
     errors.extend(log.errors)
     return catalog
+
+
+def _read_bytes(path: Path, log: ErrorLog) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        log.add(None, f"cannot be read: {error.strerror or error}")
+        return None
 
 
 def find_event_files(root: Path) -> list[SourceFile]:

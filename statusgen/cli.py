@@ -1,0 +1,244 @@
+"""The ``statusgen`` command line.
+
+Every command reports problems in the user's content as ``path:line: message`` and
+exits 1; usage errors exit 2 (Click's convention); nothing prints a traceback for a
+problem the user can fix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from statusgen import __version__
+from statusgen.config import SiteConfig, read_site_config
+from statusgen.errors import ContentError, ContentErrors, StatusgenError
+from statusgen.loader import read_site
+from statusgen.model import ComponentStatus, Maintenance, Site
+from statusgen.schema import SCHEMAS
+from statusgen.state import EventState, PageState, derive
+from statusgen.statuspage import StatuspageDocuments
+from statusgen.timestamps import TimestampError, format_timestamp, parse_timestamp
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_STATUS_COLOURS = {
+    ComponentStatus.OPERATIONAL: "green",
+    ComponentStatus.UNDER_MAINTENANCE: "blue",
+    ComponentStatus.DEGRADED_PERFORMANCE: "yellow",
+    ComponentStatus.PARTIAL_OUTAGE: "bright_red",
+    ComponentStatus.MAJOR_OUTAGE: "red",
+}
+
+
+class Timestamp(click.ParamType):  # type: ignore[type-arg]
+    """A ``--now`` or ``--at`` value: a FORMAT.md timestamp with a zone."""
+
+    name = "timestamp"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_timestamp(str(value))
+        except TimestampError as error:
+            self.fail(str(error), param, ctx)
+
+
+ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default="the current directory",
+    help="The status repository (where components.yml is).",
+)
+NOW_OPTION = click.option(
+    "--now",
+    type=Timestamp(),
+    default=None,
+    help="Evaluate the page at this time instead of the clock, e.g. '2026-11-28 15:00 UTC'.",
+)
+
+
+def reports_errors(command: F) -> F:
+    """Turn a :class:`StatusgenError` into its message on stderr and exit status 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except StatusgenError as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="statusgen")
+def main() -> None:
+    """Status pages from incidents written in Markdown and kept in git."""
+
+
+@main.command()
+@ROOT_OPTION
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text: path:line: message; github: GitHub Actions annotations; json: one document.",
+)
+def validate(root: Path, output_format: str) -> None:
+    """Check components.yml and every incident; report every error at once.
+
+    Exits 1 when there is any error, 0 otherwise.
+    """
+    site, errors = read_site(root)
+    try:
+        read_site_config(root)
+    except ContentErrors as config_errors:
+        errors += config_errors.errors
+    errors.sort()
+    if output_format == "json":
+        document = {
+            "valid": not errors,
+            "errors": [{"file": e.path, "line": e.line, "message": e.message} for e in errors],
+        }
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        for error in errors:
+            click.echo(_github_annotation(root, error) if output_format == "github" else error)
+    if errors:
+        files = len({e.path for e in errors})
+        click.echo(
+            f"{len(errors)} error{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}",
+            err=True,
+        )
+        sys.exit(1)
+    assert site is not None
+    click.echo(
+        f"OK: {len(site.catalog.components)} components, {len(site.events)} incidents and "
+        "maintenances",
+        err=True,
+    )
+
+
+def _github_annotation(root: Path, error: ContentError) -> str:
+    """``::error file=…,line=…::…`` with the path relative to the working directory,
+    which is the repository root in a GitHub Actions job."""
+    path = os.path.relpath(root / error.path)
+    properties = f"file={_escape_property(path)}"
+    if error.line is not None:
+        properties += f",line={error.line}"
+    return f"::error {properties},title=statusgen::{_escape_data(error.message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@main.command()
+@ROOT_OPTION
+@NOW_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print /api/v2/summary.json instead.")
+@reports_errors
+def status(root: Path, now: datetime | None, as_json: bool) -> None:
+    """Show what the status page says now (or at --now)."""
+    state, config = load_state(root, now)
+    if as_json:
+        summary = StatuspageDocuments(state, config).summary()
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    _print_status(state, config)
+
+
+def load_state(root: Path, now: datetime | None) -> tuple[PageState, SiteConfig]:
+    """Load, validate and derive the page at ``now`` (the clock when None).
+
+    :raises ContentErrors: when the repository has problems.
+    """
+    site: Site | None
+    site, errors = read_site(root)
+    if errors or site is None:
+        raise ContentErrors(errors)
+    config = read_site_config(root)
+    moment = now or datetime.now(UTC)
+    return derive(site, moment, uptime_days=config.uptime_days), config
+
+
+def _print_status(state: PageState, config: SiteConfig) -> None:
+    click.echo(
+        f"{click.style(config.name, bold=True)}: {state.description} "
+        f"(indicator: {state.indicator.value}) at {format_timestamp(state.now)}"
+    )
+    catalog = state.site.catalog
+    rows: list[tuple[str, ComponentStatus | None, str]] = []
+    shown_groups: set[str] = set()
+    for component in catalog.components:
+        indent = ""
+        if component.group is not None:
+            indent = "  "
+            if component.group not in shown_groups:
+                shown_groups.add(component.group)
+                rows.append((catalog.group(component.group).name, None, ""))
+        ratio = state.uptime[component.id].ratio
+        uptime = "" if ratio is None else f"{ratio * 100:.2f}%"
+        rows.append((indent + component.name, state.component_statuses[component.id], uptime))
+    width = max(len(name) for name, _, _ in rows) + 2
+    click.echo()
+    click.echo(f"{'Component':<{width}}{'Status':<22}Uptime ({config.uptime_days} days)")
+    for name, component_status, uptime in rows:
+        if component_status is None:
+            click.echo(click.style(name, bold=True))
+            continue
+        words = component_status.value.replace("_", " ")
+        styled = click.style(f"{words:<22}", fg=_STATUS_COLOURS[component_status])
+        click.echo(f"{name:<{width}}{styled}{uptime}")
+    sections = (
+        ("Active incidents", state.active_incidents),
+        ("Maintenance in progress", state.maintenances_in_progress),
+        ("Upcoming maintenance", state.upcoming_maintenances),
+    )
+    for title, events in sections:
+        click.echo()
+        click.echo(click.style(title, bold=True) + ("" if events else ": none"))
+        for event in events:
+            click.echo(_event_line(event))
+
+
+def _event_line(state: EventState) -> str:
+    event = state.event
+    status = state.status.value.replace("_", " ")
+    when = f"updated {format_timestamp(state.updated_at)}"
+    if state.is_upcoming and isinstance(event, Maintenance):
+        when = (
+            f"{format_timestamp(event.scheduled_start)} to {format_timestamp(event.scheduled_end)}"
+        )
+    impact = "" if state.is_maintenance else f" [{event.impact.value}]"
+    return f"  {event.title}{impact}: {status}, {when}  ({event.id})"
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(sorted(SCHEMAS)), required=False)
+def schema(kind: str | None) -> None:
+    """Print a JSON Schema for editors: 'components' (components.yml) or 'incident'
+    (the frontmatter of incident files). Without KIND, both, keyed by name."""
+    if kind is None:
+        document: Any = {name: build() for name, build in sorted(SCHEMAS.items())}
+    else:
+        document = SCHEMAS[kind]()
+    click.echo(json.dumps(document, indent=2))
