@@ -1,0 +1,64 @@
+"""Shared fixtures: real status repositories written to temporary folders."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+COMPONENTS_YML = """\
+groups:
+  - id: platform
+    name: Platform
+    description: Core services
+components:
+  - id: api
+    name: API
+    description: Public REST API
+    group: platform
+  - id: webhooks
+    name: Webhooks
+    group: platform
+  - id: dashboard
+    name: Dashboard
+  - id: website
+    name: Website
+    since: 2026-11-01
+"""
+
+RepoWriter = Callable[..., Path]
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> RepoWriter:
+    """Write a status repository: ``make_repo({"a.md": text}, components=...)``.
+
+    Incident texts are dedented; keys are paths under ``incidents/``. Values may be
+    ``bytes`` to write raw data (encodings, garbage).
+    """
+
+    def write(
+        incidents: dict[str, str | bytes] | None = None,
+        *,
+        components: str | bytes | None = COMPONENTS_YML,
+        mkdocs: str | None = "site_name: Example Status\nsite_url: https://status.example.com/\n",
+    ) -> Path:
+        root = tmp_path / "repo"
+        (root / "incidents").mkdir(parents=True, exist_ok=True)
+        if components is not None:
+            data = components if isinstance(components, bytes) else components.encode()
+            (root / "components.yml").write_bytes(data)
+        if mkdocs is not None:
+            (root / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+        for name, content in (incidents or {}).items():
+            path = root / "incidents" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return root
+
+    return write
