@@ -65,6 +65,9 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _SETEXT_UNDERLINE = re.compile(r"(=+|-+) *")
 _UPDATE_HEADING = re.compile(r"(?P<timestamp>.+?)\s+[—–|·-]\s+(?P<status>.+)")
 _STARTS_WITH_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_COMMENT_START, _COMMENT_END = "<!--", "-->"
+# A line can only be a heading, fence, comment or underline if it starts with one of these.
+_SPECIAL_FIRST_CHARACTERS = frozenset("#`~=-< \t")
 
 
 def normalize_choice(text: str) -> str:
@@ -345,44 +348,40 @@ class _Body:
 
 def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
     result = _Body()
-    fence: str | None = None
+    verbatim_end: str | None = None  # the end of the fenced code or HTML comment we are in
     previous = ""
     lines = body.split("\n")
     for index, line in enumerate(lines):
         number = first_line + index
-        if fence is not None:
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                fence = None
+        if line[:1] not in _SPECIAL_FIRST_CHARACTERS and verbatim_end is None:
+            _append(result, line, number, log)  # plain text, the common case
+        elif verbatim_end is not None:
+            stripped = line.strip()
+            if verbatim_end == _COMMENT_END:
+                if _COMMENT_END in stripped:
+                    verbatim_end = None
+            elif stripped.startswith(verbatim_end) and not stripped.strip(verbatim_end[0]):
+                verbatim_end = None
+            _append(result, line, number, log, is_text=False)
+        elif opening := _FENCE.match(line):
+            verbatim_end = opening.group(1)
             _append(result, line, number, log)
-            previous = line
-            continue
-        if opening := _FENCE.match(line):
-            fence = opening.group(1)
-            _append(result, line, number, log)
-            previous = line
-            continue
-        heading = _ATX_HEADING.fullmatch(line)
-        level = len(heading.group(1)) if heading else 0
-        title = heading.group(2).strip().rstrip("#").strip() if heading else ""
-        if level == 1:
-            if normalize_choice(title) == POSTMORTEM_HEADING:
-                postmortem = "\n".join(lines[index + 1 :]).strip()
-                if not postmortem:
-                    log.add(number, "'# Postmortem' has no text: write it, or remove the heading")
-                result.postmortem = postmortem or None
-                return result
-            hint = (
-                " (did you mean '# Postmortem'?)"
-                if did_you_mean(normalize_choice(title), [POSTMORTEM_HEADING])
-                else ""
-            )
-            log.add(
-                number,
-                f"unexpected level-1 heading '# {title}'{hint}: the only one allowed is "
-                "'# Postmortem'; use '###' for a heading inside an update",
-            )
-        elif level == 2:
-            result.headings.append(_Heading(title, number))
+        elif line.lstrip().startswith(_COMMENT_START):
+            # An HTML comment is not published: allowed anywhere, never parsed for headings.
+            if _COMMENT_END not in line.split(_COMMENT_START, 1)[1]:
+                verbatim_end = _COMMENT_END
+            _append(result, line, number, log, is_text=False)
+        elif heading := _ATX_HEADING.fullmatch(line):
+            title = heading.group(2).strip().rstrip("#").strip()
+            if len(heading.group(1)) == 1:
+                if normalize_choice(title) == POSTMORTEM_HEADING:
+                    result.postmortem = _read_postmortem(lines[index + 1 :], number, log)
+                    return result
+                _report_level_one_heading(title, number, log)
+            elif len(heading.group(1)) == 2:
+                result.headings.append(_Heading(title, number))
+            else:
+                _append(result, line, number, log)
         elif (
             _SETEXT_UNDERLINE.fullmatch(line)
             and previous.strip()
@@ -402,10 +401,27 @@ def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
     return result
 
 
-def _append(result: _Body, line: str, number: int, log: ErrorLog) -> None:
+def _read_postmortem(lines: list[str], heading_line: int, log: ErrorLog) -> str | None:
+    postmortem = "\n".join(lines).strip()
+    if not postmortem:
+        log.add(heading_line, "'# Postmortem' has no text: write it, or remove the heading")
+    return postmortem or None
+
+
+def _report_level_one_heading(title: str, line: int, log: ErrorLog) -> None:
+    close = did_you_mean(normalize_choice(title), [POSTMORTEM_HEADING])
+    hint = " (did you mean '# Postmortem'?)" if close else ""
+    log.add(
+        line,
+        f"unexpected level-1 heading '# {title}'{hint}: the only one allowed is "
+        "'# Postmortem'; use '###' for a heading inside an update",
+    )
+
+
+def _append(result: _Body, line: str, number: int, log: ErrorLog, *, is_text: bool = True) -> None:
     if result.headings:
         result.headings[-1].body.append(line)
-    elif line.strip() and not result.stray_text_reported:
+    elif is_text and line.strip() and not result.stray_text_reported:
         # Reported once: the first stray line is enough to find the problem.
         result.stray_text_reported = True
         log.add(
