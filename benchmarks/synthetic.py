@@ -12,14 +12,56 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-STATUSES = ("investigating", "identified", "monitoring", "resolved")
+STATUSES = ("investigating", "identified", "monitoring")
 COMPONENT_STATUSES = ("degraded_performance", "partial_outage", "major_outage")
 IMPACTS = ("none", "minor", "major", "critical")
-WORDS = (
-    "we are investigating elevated error rates on requests to the service affected customers "
-    "may see timeouts a fix has been deployed and we are monitoring the results the issue was "
-    "caused by a configuration change in the load balancer pool which has been rolled back"
-).split()
+WORDS = [
+    "we",
+    "are",
+    "investigating",
+    "elevated",
+    "error",
+    "rates",
+    "on",
+    "requests",
+    "to",
+    "the",
+    "service",
+    "affected",
+    "customers",
+    "may",
+    "see",
+    "timeouts",
+    "a",
+    "fix",
+    "has",
+    "been",
+    "deployed",
+    "and",
+    "we",
+    "are",
+    "monitoring",
+    "the",
+    "results",
+    "the",
+    "issue",
+    "was",
+    "caused",
+    "by",
+    "a",
+    "configuration",
+    "change",
+    "in",
+    "the",
+    "load",
+    "balancer",
+    "pool",
+    "which",
+    "has",
+    "been",
+    "rolled",
+    "back",
+]
 
 
 def _text(rng: random.Random, words: int) -> str:
@@ -63,7 +105,7 @@ def _incident(rng: random.Random, start: datetime, affected: list[str]) -> str:
     mapping = "\n".join(f"  {c}: {rng.choice(COMPONENT_STATUSES)}" for c in affected)
     updates = []
     moment = start
-    for status in STATUSES[: rng.randint(2, 4)] + ("resolved",):
+    for status in (*STATUSES[: rng.randint(1, 3)], "resolved"):
         updates.append(f"## {moment:%Y-%m-%d %H:%M} UTC — {status}\n{_text(rng, 40)}\n")
         moment += timedelta(minutes=rng.randint(5, 90))
     postmortem = ""
