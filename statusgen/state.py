@@ -82,6 +82,9 @@ class EventState:
     """Incident: its first update. Maintenance: when it went in progress, or None."""
     ended_at: datetime | None
     """Incident: when resolved, or None. Maintenance: when it was over, or None."""
+    active_periods: tuple[tuple[datetime, datetime | None], ...]
+    """When it was active, oldest first; None ends the period still running. A reopened
+    incident has one period per opening; a maintenance at most one."""
 
     @property
     def id(self) -> str:
@@ -191,16 +194,33 @@ def event_state(event: Incident | Maintenance, now: datetime) -> EventState | No
     for update in updates:
         if update.status is not IncidentStatus.UPDATE:
             status = IncidentStatus(update.status)
-    resolved_at = None
-    if status is IncidentStatus.RESOLVED:
-        resolved_at = max(u.at for u in updates if u.status is IncidentStatus.RESOLVED)
+    periods = _incident_periods(updates)
     return EventState(
         event=event,
         updates=updates,
         status=status,
         started_at=updates[0].at,
-        ended_at=resolved_at,
+        ended_at=periods[-1][1],
+        active_periods=periods,
     )
+
+
+def _incident_periods(
+    updates: tuple[Update, ...],
+) -> tuple[tuple[datetime, datetime | None], ...]:
+    """Open at the first update; closed at the latest ``resolved`` of a run of them;
+    reopened by a later investigating, identified or monitoring update."""
+    periods: list[tuple[datetime, datetime | None]] = []
+    start: datetime = updates[0].at
+    end: datetime | None = None
+    for update in updates:
+        if update.status is IncidentStatus.RESOLVED:
+            end = update.at
+        elif update.status is not IncidentStatus.UPDATE and end is not None:
+            periods.append((start, end))
+            start, end = update.at, None
+    periods.append((start, end))
+    return tuple(periods)
 
 
 def _maintenance_state(
@@ -243,6 +263,7 @@ def _maintenance_state(
         status=status,
         started_at=started_at,
         ended_at=ended_at,
+        active_periods=() if started_at is None else ((started_at, ended_at),),
     )
 
 

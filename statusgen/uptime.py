@@ -90,15 +90,14 @@ def compute_uptime(
     window_start = _midnight(window[0])
     intervals: dict[str, list[_Interval]] = {c.id: [] for c in catalog.components}
     for state in events:
-        if state.started_at is None:
-            continue
-        end = state.ended_at or now
-        if end <= window_start or end <= state.started_at:
-            continue
-        for component_id, status in state.event.components.items():
-            intervals[component_id].append(
-                _Interval(state.started_at, end, status, state.id, state.is_maintenance)
-            )
+        for start, period_end in state.active_periods:
+            end = period_end or now
+            if end <= window_start or end <= start:
+                continue
+            for component_id, status in state.event.components.items():
+                intervals[component_id].append(
+                    _Interval(start, end, status, state.id, state.is_maintenance)
+                )
     return {
         c.id: ComponentUptime(days=_days(window, intervals[c.id], now, c.since))
         for c in catalog.components

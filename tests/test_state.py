@@ -39,7 +39,9 @@ def _frontmatter_components(components: Components) -> str:
     if isinstance(components, Mapping):
         if not components:
             return "components: {}\n"
-        return "components:\n" + "".join(f"  {cid}: {status}\n" for cid, status in components.items())
+        return "components:\n" + "".join(
+            f"  {cid}: {status}\n" for cid, status in components.items()
+        )
     return f"components: [{', '.join(components)}]\n"
 
 
@@ -305,13 +307,13 @@ def test_maintenance_follows_its_window(
     assert state.upcoming_maintenances == ((event,) if upcoming else ())
     assert state.maintenances_in_progress == ((event,) if in_progress else ())
     assert state.active_incidents == ()
-    assert state.component_statuses["api"] is (
-        UNDER_MAINTENANCE if in_progress else OPERATIONAL
-    )
+    assert state.component_statuses["api"] is (UNDER_MAINTENANCE if in_progress else OPERATIONAL)
     assert state.indicator is (Indicator.MAINTENANCE if in_progress else Indicator.NONE)
 
 
-@pytest.mark.parametrize("early_status", [MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING])
+@pytest.mark.parametrize(
+    "early_status", [MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING]
+)
 def test_maintenance_started_early_by_an_update(
     make_repo: RepoWriter, early_status: MaintenanceStatus
 ) -> None:
@@ -402,10 +404,10 @@ POSTPONED = maintenance(
         pytest.param(at("10:10"), MaintenanceStatus.IN_PROGRESS, at("10:00"), None, id="started"),
         pytest.param(at("11:00"), MaintenanceStatus.SCHEDULED, None, None, id="postponed"),
         pytest.param(at("13:59"), MaintenanceStatus.SCHEDULED, None, None, id="before-new-window"),
-        pytest.param(at("15:00"), MaintenanceStatus.IN_PROGRESS, at("14:00"), None, id="new-window"),
         pytest.param(
-            at("16:30"), MaintenanceStatus.COMPLETED, at("14:00"), at("16:00"), id="over"
+            at("15:00"), MaintenanceStatus.IN_PROGRESS, at("14:00"), None, id="new-window"
         ),
+        pytest.param(at("16:30"), MaintenanceStatus.COMPLETED, at("14:00"), at("16:00"), id="over"),
     ],
 )
 def test_postponed_maintenance(
@@ -627,7 +629,10 @@ INDICATOR_CASES = [
         id="maintenance-and-impact-none-incident",
     ),
     pytest.param(
-        {"m.md": IN_PROGRESS_MAINTENANCE, "i.md": _ongoing("minor", {"api": "degraded_performance"})},
+        {
+            "m.md": IN_PROGRESS_MAINTENANCE,
+            "i.md": _ongoing("minor", {"api": "degraded_performance"}),
+        },
         Indicator.MINOR,
         id="incident-outranks-maintenance",
     ),

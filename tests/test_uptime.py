@@ -28,7 +28,9 @@ Components = Mapping[str, str] | Sequence[str]
 
 def _frontmatter_components(components: Components) -> str:
     if isinstance(components, Mapping):
-        return "components:\n" + "".join(f"  {cid}: {status}\n" for cid, status in components.items())
+        return "components:\n" + "".join(
+            f"  {cid}: {status}\n" for cid, status in components.items()
+        )
     return f"components: [{', '.join(components)}]\n"
 
 
@@ -218,11 +220,6 @@ def test_update_after_resolution_does_not_extend_the_downtime(make_repo: RepoWri
     assert day.downtime_seconds == pytest.approx(1 * HOUR)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="uptime counts a reopened incident as down from its first update to its last "
-    "resolution, including the hours it was resolved (not active)",
-)
 def test_reopened_incident_is_not_down_while_it_was_resolved(make_repo: RepoWriter) -> None:
     text = incident(
         ("2026-11-27 10:00", "investigating"),
