@@ -64,7 +64,7 @@ _ATX_HEADING = re.compile(r" {0,3}(#{1,6})(.*)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _SETEXT_UNDERLINE = re.compile(r"(=+|-+) *")
 _UPDATE_HEADING = re.compile(r"(?P<timestamp>.+?)\s+[—–|·-]\s+(?P<status>.+)")
-_STARTS_WITH_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STARTS_WITH_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COMMENT_START, _COMMENT_END = "<!--", "-->"
 # A line can only be a heading, fence, comment or underline if it starts with one of these.
 _SPECIAL_FIRST_CHARACTERS = frozenset("#`~=-< \t")
@@ -110,8 +110,9 @@ def parse_event(
     updates = _read_updates(body_parts.headings, event_type, log, header.type is not None)
 
     if not body_parts.headings and not log:
+        # On the first line of the body, or on the frontmatter's closing line if it has none.
         log.add(
-            body_first_line,
+            body_first_line if body.strip() else text.rstrip().count("\n") + 1,
             f"no update: add at least one, like '{HEADING_EXAMPLE}' followed by its text",
         )
     if log or header.title is None or header.components is None:
@@ -349,28 +350,31 @@ class _Body:
 def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
     result = _Body()
     verbatim_end: str | None = None  # the end of the fenced code or HTML comment we are in
+    verbatim_start = 0
     previous = ""
     lines = body.split("\n")
     for index, line in enumerate(lines):
         number = first_line + index
         if line[:1] not in _SPECIAL_FIRST_CHARACTERS and verbatim_end is None:
             _append(result, line, number, log)  # plain text, the common case
+        elif verbatim_end == _COMMENT_END:
+            still_open, has_text = _comment_line(line)
+            verbatim_end = _COMMENT_END if still_open else None
+            _append(result, line, number, log, is_text=has_text)
         elif verbatim_end is not None:
             stripped = line.strip()
-            if verbatim_end == _COMMENT_END:
-                if _COMMENT_END in stripped:
-                    verbatim_end = None
-            elif stripped.startswith(verbatim_end) and not stripped.strip(verbatim_end[0]):
+            if stripped.startswith(verbatim_end) and not stripped.strip(verbatim_end[0]):
                 verbatim_end = None
             _append(result, line, number, log, is_text=False)
         elif opening := _FENCE.match(line):
-            verbatim_end = opening.group(1)
+            verbatim_end, verbatim_start = opening.group(1), number
             _append(result, line, number, log)
         elif line.lstrip().startswith(_COMMENT_START):
             # An HTML comment is not published: allowed anywhere, never parsed for headings.
-            if _COMMENT_END not in line.split(_COMMENT_START, 1)[1]:
-                verbatim_end = _COMMENT_END
-            _append(result, line, number, log, is_text=False)
+            still_open, has_text = _comment_line(line, opened=False)
+            if still_open:
+                verbatim_end, verbatim_start = _COMMENT_END, number
+            _append(result, line, number, log, is_text=has_text)
         elif heading := _ATX_HEADING.fullmatch(line):
             title = heading.group(2).strip().rstrip("#").strip()
             if len(heading.group(1)) == 1:
@@ -398,7 +402,30 @@ def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
         else:
             _append(result, line, number, log)
         previous = line
+    if verbatim_end is not None:
+        # Markdown does not treat an unclosed fence or comment as one: what follows would be
+        # published as text and headings, while here it would have hidden later updates.
+        what = "HTML comment" if verbatim_end == _COMMENT_END else "code block"
+        log.add(
+            verbatim_start,
+            f"this {what} is never closed: add a line '{verbatim_end}' where it ends",
+        )
     return result
+
+
+def _comment_line(line: str, *, opened: bool = True) -> tuple[bool, bool]:
+    """Read a line in or starting an HTML comment: (still open after it, has visible text)."""
+    has_text = False
+    rest = line if opened else line.split(_COMMENT_START, 1)[1]
+    while True:
+        if _COMMENT_END not in rest:
+            return True, has_text
+        rest = rest.split(_COMMENT_END, 1)[1]
+        before, opens, after = rest.partition(_COMMENT_START)
+        has_text = has_text or bool(before.strip())
+        if not opens:
+            return False, has_text
+        rest = after
 
 
 def _read_postmortem(lines: list[str], heading_line: int, log: ErrorLog) -> str | None:

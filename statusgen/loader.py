@@ -21,7 +21,9 @@ from statusgen.model import Catalog, Incident, Maintenance, Site
 INCIDENTS_DIR = "incidents"
 EVENT_SUFFIX = ".md"
 
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the Unicode line separators that YAML counts as line breaks
+# (they would shift every line number after them), are never meant in a content file.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +145,8 @@ def decode_source(data: bytes, log: ErrorLog) -> str | None:
         line = text.count("\n", 0, control.start()) + 1
         log.add(
             line,
-            f"control character U+{ord(control.group()):04X} in the text: this does not look "
-            "like a text file; remove the character or the file",
+            f"invisible control character U+{ord(control.group()):04X} in the text: remove it "
+            "(if the whole file looks like this, it is not a text file)",
         )
         return None
     return text

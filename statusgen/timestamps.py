@@ -16,14 +16,14 @@ _TIMESTAMP = re.compile(
     (?:[Tt]|[ ])
     (?P<hour>\d{2}):(?P<minute>\d{2})
     (?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,6})\d*)?)?
-    (?P<space>[ ]?)
+    (?P<space>[ ]*)
     (?P<zone>UTC|Z|(?P<sign>[+-])(?P<offset_hours>\d{2}):(?P<offset_minutes>\d{2}))?
     (?P<rest>.*)
     """,
-    re.VERBOSE | re.IGNORECASE | re.DOTALL,
+    re.VERBOSE | re.IGNORECASE | re.DOTALL | re.ASCII,
 )
 
-_COMPACT_OFFSET = re.compile(r"[ ]?([+-])(\d{2})(\d{2})")
+_COMPACT_OFFSET = re.compile(r"[ ]*([+-])([0-9]{2})([0-9]{2})")
 
 EXAMPLE = "2026-11-28 14:02 UTC"
 
@@ -80,9 +80,11 @@ def parse_timestamp(text: str) -> datetime:
             int(fraction),
             tzinfo=zone,
         )
+        return moment.astimezone(UTC)
     except ValueError as error:
         raise TimestampError(f"'{text.strip()}' is not a valid time: {error}") from None
-    return moment.astimezone(UTC)
+    except OverflowError:
+        raise TimestampError(f"'{text.strip()}' is out of the range of dates") from None
 
 
 def _zone(match: re.Match[str]) -> timezone:
@@ -100,7 +102,7 @@ def parse_date(text: str) -> date:
 
     :raises TimestampError: when the text is not such a date or the date does not exist.
     """
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
         raise TimestampError(f"'{text}' is not a date: write YYYY-MM-DD, like 2024-01-01")
     try:
         return date.fromisoformat(text.strip())
@@ -115,11 +117,12 @@ def format_timestamp(moment: datetime) -> str:
     the same instant.
     """
     moment = moment.astimezone(UTC)
+    text = f"{moment.date().isoformat()} {moment:%H:%M}"
+    if moment.second or moment.microsecond:
+        text += f":{moment:%S}"
     if moment.microsecond:
-        return moment.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
-    if moment.second:
-        return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+        text += f".{moment:%f}"
+    return f"{text} UTC"
 
 
 def isoformat(moment: datetime) -> str:

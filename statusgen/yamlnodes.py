@@ -40,7 +40,8 @@ def compose(text: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         parts = [p for p in (error.context, error.problem) if p]
-        line = mark.line + 1 if mark is not None else None
+        last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        line = min(mark.line + 1, max(last_line, 1)) if mark is not None else None
         raise YamlSyntaxError("invalid YAML: " + ", ".join(parts), line) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(f"invalid YAML: {error}", None) from None
