@@ -224,7 +224,7 @@ BROKEN = {
         "incidents/a.md:7",
         "text before the first update",
     ),
-    "no update": ({"a.md": VALID_INCIDENT.split("\n## ")[0]}, "incidents/a.md:7", "no update"),
+    "no update": ({"a.md": VALID_INCIDENT.split("\n## ")[0]}, "incidents/a.md:6", "no update"),
     "missing frontmatter": (
         {"a.md": "## 2026-11-28 14:02 UTC — investigating\n"},
         "incidents/a.md:1",
