@@ -18,6 +18,7 @@ from statusgen.ids import slugify
 from statusgen.uptime import DEFAULT_WINDOW_DAYS
 
 MKDOCS_FILE = "mkdocs.yml"
+DEFAULT_FEED_LENGTH = 100
 PLUGIN_NAME = "statusgen"
 
 
@@ -35,7 +36,13 @@ class SiteConfig:
     name: str = "Status"
     url: str | None = None
     """``site_url`` with a trailing slash, or None when it is not set."""
+    description: str | None = None
+    """``site_description``: used by feeds and calendars."""
+    language: str = "en"
+    """``theme.language``: the language of the pages, feeds and calendars."""
     uptime_days: int = DEFAULT_WINDOW_DAYS
+    feed_length: int = DEFAULT_FEED_LENGTH
+    """How many entries each feed keeps, newest first."""
 
     @property
     def page_id(self) -> str:
@@ -74,9 +81,13 @@ def read_site_config(root: Path) -> SiteConfig:
     if not isinstance(uptime_days, int) or isinstance(uptime_days, bool) or uptime_days < 1:
         message = "plugin statusgen: 'uptime_days' must be a whole number >= 1"
         raise ContentErrors([ContentError(MKDOCS_FILE, None, message)])
+    theme = data.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
     return SiteConfig(
         name=str(data.get("site_name") or "Status"),
         url=(str(url).rstrip("/") + "/") if url else None,
+        description=str(data["site_description"]) if data.get("site_description") else None,
+        language=str(language or "en"),
         uptime_days=uptime_days,
     )
 
