@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -96,15 +96,19 @@ class Language:
     def indicator(self, indicator: str) -> str:
         return self.gettext(INDICATOR_DESCRIPTIONS[indicator])
 
-    def date(self, day: date | datetime, style: str = "medium") -> str:
+    def format_date(self, day: date, style: str = "medium") -> str:
         """A date as the language writes it: ``Nov 28, 2026``, ``28 nov. 2026``."""
         return format_date(day, format=style, locale=self.locale)
 
-    def datetime(self, moment: datetime, style: str = "medium") -> str:
-        """A time in UTC as the language writes it, with the zone named."""
-        return format_datetime(moment, format=style, tzinfo=moment.tzinfo, locale=self.locale)
+    def format_datetime(self, moment: datetime) -> str:
+        """A time in UTC as the language writes it: ``Nov 28, 2026, 14:02 UTC``."""
+        moment = moment.astimezone(UTC)
+        return self.gettext("{date}, {time} UTC").format(
+            date=format_date(moment.date(), format="medium", locale=self.locale),
+            time=format_time(moment, format="HH:mm", tzinfo=UTC, locale=self.locale),
+        )
 
-    def month(self, day: date) -> str:
+    def format_month(self, day: date) -> str:
         """A month and year as a heading: ``November 2026``, ``novembre 2026``."""
         return format_date(day, format="LLLL y", locale=self.locale).capitalize()
 
