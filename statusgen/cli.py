@@ -233,6 +233,43 @@ def _event_line(state: EventState) -> str:
 
 
 @main.command()
+@ROOT_OPTION
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site (default: site_dir of mkdocs.yml, site/).",
+)
+@NOW_OPTION
+@reports_errors
+def build(root: Path, site_dir: Path | None, now: datetime | None) -> None:
+    """Build the status site: pages, feeds, calendars, badges and the API.
+
+    The build is atomic (a failed build leaves the previous site untouched) and
+    reproducible (the same files and --now give the same bytes).
+    """
+    # Imported here: MkDocs takes a while to import and validate/status do not need it.
+    from statusgen.build import build_site
+
+    target = build_site(root, site_dir, now)
+    click.echo(f"Built {target}", err=True)
+
+
+@main.command()
+@ROOT_OPTION
+@click.option(
+    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="IP:port to serve on."
+)
+@reports_errors
+def serve(root: Path, dev_addr: str) -> None:
+    """Serve the site locally, rebuilding when an incident, components.yml, mkdocs.yml or
+    the theme changes."""
+    from statusgen.build import serve_site
+
+    serve_site(root, dev_addr)
+
+
+@main.command()
 @click.argument("kind", type=click.Choice(sorted(SCHEMAS)), required=False)
 def schema(kind: str | None) -> None:
     """Print a JSON Schema for editors: 'components' (components.yml) or 'incident'

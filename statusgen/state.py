@@ -12,6 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from types import MappingProxyType
 
 from statusgen.model import (
@@ -117,7 +118,7 @@ class EventState:
         return self.updates[0].at
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class PageState:
     """Everything the status page says at ``now``; the input of every renderer."""
 
@@ -134,29 +135,40 @@ class PageState:
     def description(self) -> str:
         return self.indicator.description
 
-    @property
+    # Views of ``events`` are computed once: every renderer reads them.
+
+    @cached_property
     def incidents(self) -> tuple[EventState, ...]:
         return tuple(e for e in self.events if not e.is_maintenance)
 
-    @property
+    @cached_property
     def maintenances(self) -> tuple[EventState, ...]:
         return tuple(e for e in self.events if e.is_maintenance)
 
-    @property
+    @cached_property
     def active_incidents(self) -> tuple[EventState, ...]:
         return tuple(e for e in self.incidents if e.is_active)
 
-    @property
+    @cached_property
     def maintenances_in_progress(self) -> tuple[EventState, ...]:
         return tuple(e for e in self.maintenances if e.is_active)
 
-    @property
+    @cached_property
+    def events_by_component(self) -> Mapping[str, tuple[EventState, ...]]:
+        """Each component's events, newest first (every component has an entry)."""
+        found: dict[str, list[EventState]] = {c.id: [] for c in self.site.catalog.components}
+        for state in self.events:
+            for component_id in state.event.components:
+                found[component_id].append(state)
+        return MappingProxyType({k: tuple(v) for k, v in found.items()})
+
+    @cached_property
     def upcoming_maintenances(self) -> tuple[EventState, ...]:
         """Upcoming maintenance, soonest first."""
         upcoming = [e for e in self.maintenances if e.is_upcoming]
         return tuple(sorted(upcoming, key=_scheduled_start))
 
-    @property
+    @cached_property
     def updated_at(self) -> datetime:
         """When the page last changed: the newest published update, else ``now``."""
         return max((e.updated_at for e in self.events), default=self.now)

@@ -1,0 +1,147 @@
+"""The ``statusgen`` plugin for MkDocs 1.x and ProperDocs: a thin adapter over the core.
+
+It loads and validates the status repository once (bad content fails the build with
+the validator's messages), derives the page state, and adds every status page and
+machine-readable output as a generated file. Pages are rendered with the theme's own
+Jinja2 environment, so a template in the site's ``custom_dir`` (``theme/``) replaces
+the one shipped here. Status pages use their own small stylesheet and script, never
+Material's bundle or web fonts: a status page must load fast and from its own host.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from statusgen.config import DEFAULT_FEED_LENGTH, SiteConfig
+from statusgen.i18n import Language
+from statusgen.loader import read_site
+from statusgen.markup import MarkdownRenderer
+from statusgen.outputs import RenderContext, render_outputs
+from statusgen.pages import DEFAULT_HISTORY_PAGE_SIZE, render_pages
+from statusgen.state import derive
+from statusgen.timestamps import TimestampError, parse_timestamp
+from statusgen.uptime import DEFAULT_WINDOW_DAYS
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+NOW_VARIABLE = "STATUSGEN_NOW"
+"""An environment variable that sets "now" for a build run by ``mkdocs build``."""
+
+
+class StatusgenPluginConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The plugin's options in ``mkdocs.yml`` (``plugins: - statusgen: {...}``)."""
+
+    uptime_days = c.Type(int, default=DEFAULT_WINDOW_DAYS)
+    """How many days the uptime bars and percentages cover."""
+    feed_length = c.Type(int, default=DEFAULT_FEED_LENGTH)
+    """How many entries each feed keeps, newest first."""
+    history_page_size = c.Type(int, default=DEFAULT_HISTORY_PAGE_SIZE)
+    """Incidents per history page."""
+    stale_after = c.Type(int, default=60)
+    """Minutes after the build when pages warn readers they may be out of date (0: never).
+    Set it above the interval of your scheduled builds."""
+    brand_color = c.Optional(c.Type(str))
+    """A CSS colour for the header, links and focus rings, such as ``"#0b5fff"``."""
+
+
+class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-untyped-call]
+    """Generates the status pages, feeds, calendars, badges and API of a status site."""
+
+    def __init__(self) -> None:
+        self.now: datetime | None = None
+        """The moment to build the page for; the clock (or STATUSGEN_NOW) when None."""
+        self.context: RenderContext | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        for key in ("uptime_days", "feed_length", "history_page_size"):
+            if self.config[key] < 1:
+                raise PluginError(f"statusgen: '{key}' must be at least 1")
+        root = Path(config.config_file_path).parent
+        site, errors = read_site(root)
+        if errors or site is None:
+            raise PluginError(
+                "statusgen: the status repository has errors:\n" + "\n".join(str(e) for e in errors)
+            )
+        theme = config.theme
+        if theme.name == "material":
+            theme["font"] = False  # no request to Google Fonts, ever
+        # Templates shipped here come after the site's custom_dir, which overrides them.
+        position = 1 if theme.custom_dir else 0
+        theme.dirs.insert(position, str(TEMPLATES_DIR))
+
+        language = Language(str(theme.get("language") or theme.get("locale") or "en"))
+        site_config = SiteConfig(
+            name=config.site_name,
+            url=(config.site_url.rstrip("/") + "/") if config.site_url else None,
+            description=config.site_description,
+            language=language.code,
+            uptime_days=self.config.uptime_days,
+            feed_length=self.config.feed_length,
+        )
+        if site_config.url is None:
+            raise PluginError(
+                "statusgen: set 'site_url' in mkdocs.yml (for example "
+                "https://status.example.com/): feeds, calendars and the API need absolute links"
+            )
+        now = self.now or _now_from_environment() or datetime.now(UTC)
+        self.context = RenderContext(
+            state=derive(site, now, uptime_days=self.config.uptime_days),
+            config=site_config,
+            markdown=MarkdownRenderer(config.markdown_extensions, config.mdx_configs),
+            language=language,
+        )
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.context is not None
+        theme = config.theme
+        pages = render_pages(
+            self.context,
+            theme.get_env(),
+            history_page_size=self.config.history_page_size,
+            globals_={
+                "theme": {
+                    "logo": theme.get("logo"),
+                    "favicon": theme.get("favicon"),
+                    "brand_color": self.config.brand_color,
+                    "stale_after": self.config.stale_after,
+                }
+            },
+        )
+        generated = pages | render_outputs(self.context)
+        for file in files:
+            if file.dest_uri in generated:
+                raise PluginError(
+                    f"statusgen: {file.src_uri} (in {config.docs_dir} or the theme) would "
+                    f"replace the generated /{file.dest_uri}: rename or remove it"
+                )
+        for path, data in generated.items():
+            files.append(File.generated(config, path, content=data))
+        return files
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when an incident or components.yml changes, not only the docs."""
+        root = Path(config.config_file_path).parent
+        for path in (root / "incidents", root / "components.yml"):
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+
+def _now_from_environment() -> datetime | None:
+    value = os.environ.get(NOW_VARIABLE)
+    if not value:
+        return None
+    try:
+        return parse_timestamp(value)
+    except TimestampError as error:
+        raise PluginError(f"statusgen: {NOW_VARIABLE}: {error}") from None
