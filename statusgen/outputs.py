@@ -12,7 +12,10 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from statusgen.badges import render_badges
+from statusgen.calendars import render_calendars
 from statusgen.config import SiteConfig
+from statusgen.feeds import render_feeds
 from statusgen.i18n import Language
 from statusgen.markup import MarkdownRenderer
 from statusgen.state import PageState
@@ -44,7 +47,7 @@ def render_api(context: RenderContext) -> dict[str, bytes]:
     return {path: json_bytes(document) for path, document in documents.items()}
 
 
-RENDERERS: tuple[Renderer, ...] = (render_api,)
+RENDERERS: tuple[Renderer, ...] = (render_api, render_feeds, render_calendars, render_badges)
 
 
 def render_outputs(context: RenderContext) -> dict[str, bytes]:

@@ -396,7 +396,10 @@ class SitePages:
                 date=when, uptime=self._percent(day.uptime)
             )
             status_class = STATUS_CLASS[day.worst_status]
-        titles = [self._event_views[i].title for i in day.incident_ids if i in self._event_views]
+        if day.maintenance_ids and day.worst_status is ComponentStatus.OPERATIONAL:
+            status_class = STATUS_CLASS[ComponentStatus.UNDER_MAINTENANCE]
+        event_ids = day.incident_ids + day.maintenance_ids
+        titles = [self._event_views[i].title for i in event_ids if i in self._event_views]
         if titles:
             summary += " — " + "; ".join(titles)
         elif day.uptime is not None:
@@ -405,7 +408,7 @@ class SitePages:
             iso=day.day.isoformat(),
             label=summary,
             status_class=status_class,
-            url=incident_path(day.incident_ids[0]) if day.incident_ids else None,
+            url=incident_path(event_ids[0]) if event_ids else None,
         )
 
     def _sections(self) -> tuple[ComponentSection, ...]:

@@ -50,6 +50,8 @@ class DayUptime:
     """The worst status an incident gave the component that day (maintenance aside)."""
     incident_ids: tuple[str, ...]
     """Incidents that affected the component that day, in start order."""
+    maintenance_ids: tuple[str, ...] = ()
+    """Maintenance in progress on the component that day, in start order."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -132,6 +134,7 @@ def _day(day: date, start: datetime, end: datetime, intervals: list[_Interval]) 
         (i.status for i in incidents), key=lambda s: s.severity, default=ComponentStatus.OPERATIONAL
     )
     incident_ids = tuple(dict.fromkeys(i.event_id for i in incidents))
+    maintenance_ids = tuple(dict.fromkeys(i.event_id for i in intervals if i.is_maintenance))
     if end <= start:
         return DayUptime(
             day=day,
@@ -140,6 +143,7 @@ def _day(day: date, start: datetime, end: datetime, intervals: list[_Interval]) 
             downtime_seconds=0.0,
             worst_status=worst,
             incident_ids=incident_ids,
+            maintenance_ids=maintenance_ids,
         )
     cuts = sorted(
         {start, end} | {t for i in intervals for t in (i.start, i.end) if start < t < end}
@@ -159,4 +163,5 @@ def _day(day: date, start: datetime, end: datetime, intervals: list[_Interval]) 
         downtime_seconds=downtime,
         worst_status=worst,
         incident_ids=incident_ids,
+        maintenance_ids=maintenance_ids,
     )
