@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,11 +46,12 @@ def build_site(root: Path, site_dir: Path | None = None, now: datetime | None = 
             f"{config_file}: not found; a status site needs mkdocs.yml with site_name, "
             "site_url and 'plugins: [statusgen]' (statusgen init writes one)"
         )
-    with _mkdocs_messages(), _source_date(now):
+    with _mkdocs_messages() as errors, _source_date(now):
         try:
             config = load_config(str(config_file))
         except MkDocsException as error:
-            raise StatusgenError(f"{config_file}: {error}") from None
+            details = "\n".join(errors) or str(error)
+            raise StatusgenError(f"{config_file}: {details}") from None
         plugin = config.plugins.get(PLUGIN_NAME)
         if not isinstance(plugin, StatusgenPlugin):
             raise StatusgenError(f"{config_file}: add the statusgen plugin: 'plugins: [statusgen]'")
@@ -62,7 +64,8 @@ def build_site(root: Path, site_dir: Path | None = None, now: datetime | None = 
             mkdocs_build(config)
             _replace(target, staging)
         except MkDocsException as error:
-            raise StatusgenError(str(error).strip()) from None
+            # MkDocs logs the cause and raises a bare "Aborted"; report the cause.
+            raise StatusgenError("\n".join(errors) or str(error).strip()) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -73,13 +76,13 @@ def serve_site(root: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve
 
     config_file = root / MKDOCS_FILE
-    with _mkdocs_messages():
+    with _mkdocs_messages() as errors:
         try:
             serve(
                 config_file=str(config_file), livereload=True, watch_theme=True, dev_addr=dev_addr
             )
         except MkDocsException as error:
-            raise StatusgenError(str(error).strip()) from None
+            raise StatusgenError("\n".join(errors) or str(error).strip()) from None
 
 
 def _replace(target: Path, staging: Path) -> None:
@@ -111,18 +114,30 @@ def _source_date(now: datetime | None) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
+class _Messages(logging.Handler):
+    """Prints MkDocs' warnings on stderr and keeps its errors for the final message."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.append(message)
+        else:
+            print(f"WARNING: {message}", file=sys.stderr)
+
+
 @contextmanager
-def _mkdocs_messages() -> Iterator[None]:
-    """Show MkDocs' warnings and errors (not its progress chatter) on stderr."""
+def _mkdocs_messages() -> Iterator[list[str]]:
+    """Route MkDocs' log: warnings to stderr, errors collected; progress chatter dropped."""
     logger = logging.getLogger("mkdocs")
-    handler = logging.StreamHandler()
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler = _Messages()
     logger.addHandler(handler)
-    level = logger.level
-    logger.setLevel(logging.INFO)
+    propagate, logger.propagate = logger.propagate, False
     try:
-        yield
+        yield handler.errors
     finally:
         logger.removeHandler(handler)
-        logger.setLevel(level)
+        logger.propagate = propagate

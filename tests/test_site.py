@@ -1,0 +1,295 @@
+"""Real builds of real status sites: paths, reproducibility, atomicity, translations."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+from statusgen.build import build_site
+from statusgen.errors import StatusgenError
+from tests.conftest import RepoWriter
+
+PROJECT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+COMPONENT_IDS = ("api", "webhooks", "auth", "dashboard", "search", "website")
+EVENT_IDS = tuple(sorted(p.stem for p in (PROJECT / "incidents").rglob("*.md")))
+
+MKDOCS_YML = """\
+site_name: Test Status
+site_url: https://status.test/
+docs_dir: pages
+theme:
+  name: material
+  language: {language}
+plugins:
+  - statusgen
+"""
+
+INCIDENT = """\
+---
+title: API errors
+impact: major
+components:
+  api: partial_outage
+---
+
+## 2026-11-28 14:30 UTC — resolved
+Fixed.
+
+## 2026-11-28 14:02 UTC — investigating
+We are looking into it.
+
+# Postmortem
+A blameless postmortem.
+"""
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` by relative path, with the SHA-256 of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(PROJECT, tmp_path_factory.mktemp("example") / "site", NOW)
+
+
+def make_site(
+    make_repo: RepoWriter, incidents: dict[str, str | bytes], language: str = "en"
+) -> Path:
+    root = make_repo(incidents, mkdocs=MKDOCS_YML.format(language=language))
+    (root / "pages").mkdir(exist_ok=True)
+    return root
+
+
+def statusgen(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "statusgen", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_every_published_path_exists(example_site: Path) -> None:
+    paths = [
+        "index.html",
+        "history/index.html",
+        "feed.atom",
+        "feed.rss",
+        "maintenance.ics",
+        "badges/status.svg",
+        "api/v2/summary.json",
+        "api/v2/status.json",
+        "api/v2/components.json",
+        "api/v2/incidents.json",
+        "api/v2/incidents/unresolved.json",
+        "api/v2/scheduled-maintenances.json",
+        "api/v2/scheduled-maintenances/upcoming.json",
+        "api/v2/scheduled-maintenances/active.json",
+    ]
+    for component in COMPONENT_IDS:
+        paths += [
+            f"components/{component}/index.html",
+            f"components/{component}/feed.atom",
+            f"components/{component}/feed.rss",
+            f"badges/{component}.svg",
+        ]
+    for event in EVENT_IDS:
+        paths.append(f"incidents/{event}/index.html")
+    paths.append("incidents/2026-11-28-api-error-rates/postmortem/index.html")
+    missing = [p for p in paths if not (example_site / p).is_file()]
+    assert missing == []
+
+
+def test_only_incidents_with_a_postmortem_have_a_postmortem_page(example_site: Path) -> None:
+    pages = sorted(p.parent.parent.name for p in example_site.glob("incidents/*/postmortem/*"))
+    assert pages == ["2026-11-28-api-error-rates"]
+
+
+def test_overview_says_what_a_person_computes(example_site: Path) -> None:
+    html = (example_site / "index.html").read_text(encoding="utf-8")
+    assert '<h1 id="sg-overall" class="sg-banner__text">Major Service Outage</h1>' in html
+    for name, status in [
+        ("REST API", "Operational"),
+        ("Webhooks", "Degraded performance"),
+        ("Sign-in and SSO", "Major outage"),
+        ("Dashboard", "Operational"),
+        ("Search", "Under maintenance"),
+        ("Website and documentation", "Operational"),
+    ]:
+        pattern = (
+            rf">{re.escape(name)}</a>\s*<span class=\"sg-status [^\"]+\">.*?<span>{status}</span>"
+        )
+        assert re.search(pattern, html), (name, status)
+    assert html.count('<ol class="sg-bar"') == len(COMPONENT_IDS)
+    assert html.count('<li class="sg-d-') == 90 * len(COMPONENT_IDS)
+
+
+def test_incident_page_has_the_timeline_newest_first(example_site: Path) -> None:
+    html = (example_site / "incidents/2026-11-28-api-error-rates/index.html").read_text()
+    anchors = re.findall(r'id="(update-[0-9TZ]+)"', html)
+    assert anchors == [
+        "update-20261128T154000Z",
+        "update-20261128T150500Z",
+        "update-20261128T143000Z",
+        "update-20261128T140200Z",
+    ]
+    assert "98 minutes" in html
+    assert 'href="../../incidents/2026-11-28-api-error-rates/postmortem/"' in html
+
+
+def test_pages_use_only_their_own_stylesheet_and_script(example_site: Path) -> None:
+    for page in ("index.html", "incidents/2026-11-28-api-error-rates/index.html"):
+        html = (example_site / page).read_text()
+        assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', html) == [
+            "../" * page.count("/") + "assets/statusgen/status.css"
+        ]
+        assert re.findall(r'<script src="([^"]+)"', html) == [
+            "../" * page.count("/") + "assets/statusgen/status.js"
+        ]
+        assert "fonts.googleapis" not in html
+
+
+def test_navigation_has_a_handful_of_links(example_site: Path) -> None:
+    html = (example_site / "index.html").read_text()
+    nav = re.search(r'<nav class="sg-nav".*?</nav>', html, re.DOTALL)
+    assert nav is not None
+    assert re.findall(r"<a href=", nav.group()) == ["<a href="] * 3
+
+
+def test_site_owner_overrides_and_branding_apply(example_site: Path) -> None:
+    html = (example_site / "index.html").read_text()
+    assert '<meta name="theme-color" content="#5b3cc4">' in html  # theme/ override
+    assert "--sg-brand: #5b3cc4" in html  # plugin option brand_color
+    assert '<img class="sg-brand__logo" src="assets/logo.svg"' in html
+    assert (example_site / "assets/logo.svg").is_file()
+
+
+def test_build_is_reproducible(tmp_path: Path, example_site: Path) -> None:
+    again = build_site(PROJECT, tmp_path / "again", NOW)
+    assert tree(again) == tree(example_site)
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(make_repo: RepoWriter) -> None:
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    site = root / "public"
+    build_site(root, site, NOW)
+    before = tree(site)
+    (root / "incidents/2026-11-28-api.md").write_text(INCIDENT.replace("api:", "apii:"))
+    result = statusgen(
+        "build", "--root", str(root), "--site-dir", str(site), "--now", "2026-11-30 12:00Z"
+    )
+    assert result.returncode == 1
+    assert "incidents/2026-11-28-api.md:5: unknown component 'apii'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree(site) == before
+    assert sorted(p.name for p in root.iterdir()) == [
+        "components.yml",
+        "incidents",
+        "mkdocs.yml",
+        "pages",
+        "public",
+    ]
+
+
+def test_build_replaces_the_previous_site(make_repo: RepoWriter) -> None:
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    site = root / "public"
+    build_site(root, site, NOW)
+    (site / "stale.html").write_text("from an older build")
+    (root / "incidents/2026-11-28-api.md").unlink()
+    build_site(root, site, NOW)
+    assert not (site / "stale.html").exists()
+    assert not (site / "incidents/2026-11-28-api").exists()
+    assert (site / "index.html").is_file()
+
+
+def test_build_command_prints_no_banner(make_repo: RepoWriter) -> None:
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    result = statusgen("build", "--root", str(root), "--now", "2026-11-30 12:00 UTC")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert "end of life" not in result.stderr.lower()
+    assert result.stderr.strip() == f"Built {root / 'site'}"
+
+
+@pytest.mark.parametrize(
+    ("mkdocs", "message"),
+    [
+        ("site_name: X\nsite_url: https://x.test/\ndocs_dir: pages\n", "add the statusgen plugin"),
+        ("site_name: X\ndocs_dir: pages\nplugins: [statusgen]\n", "set 'site_url'"),
+        (
+            "site_name: X\nsite_url: https://x.test/\ndocs_dir: pages\n"
+            "plugins:\n  - statusgen:\n      uptime_days: 0\n",
+            "'uptime_days' must be at least 1",
+        ),
+        (
+            "site_name: X\nsite_url: https://x.test/\ndocs_dir: missing\nplugins: [statusgen]\n",
+            "missing",
+        ),
+    ],
+)
+def test_configuration_errors_are_clear(make_repo: RepoWriter, mkdocs: str, message: str) -> None:
+    root = make_repo({"2026-11-28-api.md": INCIDENT}, mkdocs=mkdocs)
+    (root / "pages").mkdir()
+    with pytest.raises(StatusgenError, match=re.escape(message)):
+        build_site(root, root / "site", NOW)
+    assert not (root / "site").exists()
+
+
+def test_a_page_of_the_owner_cannot_silently_replace_a_generated_one(make_repo: RepoWriter) -> None:
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    (root / "pages" / "index.md").write_text("# Welcome\n")
+    with pytest.raises(
+        StatusgenError, match=r"index\.md .* would replace the generated /index\.html"
+    ):
+        build_site(root, root / "site", NOW)
+
+
+def test_history_is_paginated_newest_first(make_repo: RepoWriter) -> None:
+    incidents: dict[str, str | bytes] = {
+        f"2026-10-{day:02d}-x.md": INCIDENT.replace("2026-11-28", f"2026-10-{day:02d}")
+        for day in range(1, 31)
+    }
+    root = make_repo(
+        incidents,
+        mkdocs=MKDOCS_YML.format(language="en").replace(
+            "  - statusgen\n", "  - statusgen:\n      history_page_size: 12\n"
+        ),
+    )
+    (root / "pages").mkdir()
+    site = build_site(root, root / "site", NOW)
+    first = (site / "history/index.html").read_text()
+    assert (site / "history/page/3/index.html").is_file()
+    assert not (site / "history/page/4").exists()
+    ids = re.findall(r'href="\.\./incidents/(2026-10-\d\d-x)/"', first)
+    assert ids[:3] == ["2026-10-30-x", "2026-10-29-x", "2026-10-28-x"]
+    assert len(ids) == 12
+    assert "October 2026" in first
+
+
+def test_french_site(make_repo: RepoWriter) -> None:
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT}, language="fr")
+    site = build_site(root, root / "site", datetime(2026, 11, 28, 14, 10, tzinfo=UTC))
+    html = (site / "index.html").read_text()
+    assert '<html lang="fr">' in html
+    assert "Panne partielle" in html  # the API's status
+    assert "Incidents en cours" in html
+    incident = (site / "incidents/2026-11-28-api/index.html").read_text()
+    assert "28 nov. 2026, 14:02 UTC" in incident
+    assert "Enquête en cours" in incident
+
+
+def test_plugin_is_registered_for_mkdocs_and_properdocs() -> None:
+    for group in ("mkdocs.plugins", "properdocs.plugins"):
+        names = {e.name: e.value for e in entry_points(group=group)}
+        assert names.get("statusgen") == "statusgen.plugin:StatusgenPlugin"
