@@ -76,6 +76,7 @@ def serve_site(root: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve
 
     config_file = root / MKDOCS_FILE
+    print(f"Serving {root.resolve()} on http://{dev_addr}/ (Ctrl+C to stop)", file=sys.stderr)
     with _mkdocs_messages() as errors:
         try:
             serve(
