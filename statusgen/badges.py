@@ -12,14 +12,10 @@ from __future__ import annotations
 
 import unicodedata
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
 
+from statusgen.context import RenderContext, json_bytes
 from statusgen.model import ComponentStatus
 from statusgen.state import Indicator
-
-if TYPE_CHECKING:
-    # Only for annotations: outputs lists this module's renderer.
-    from statusgen.outputs import RenderContext
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 STATUS_BADGE = "status"
@@ -66,13 +62,9 @@ _UNKNOWN = 8.0
 
 def render_badges(context: RenderContext) -> dict[str, bytes]:
     """``badges/status.svg`` and ``badges/<component-id>.svg``, each with its shields.io
-    endpoint document (``.json``).
-
-    :raises ValueError: when a component's id is ``status``: its badge would replace
-        the page's.
+    endpoint document (``.json``). ``status`` is a reserved component id (the loader
+    rejects it), so the page's badge and a component's never collide.
     """
-    # Imported here: outputs imports this module to list its renderer.
-    from statusgen.outputs import json_bytes
 
     state = context.state
     language = context.language
@@ -84,10 +76,6 @@ def render_badges(context: RenderContext) -> dict[str, bytes]:
         )
     }
     for component in state.site.catalog.components:
-        if component.id == STATUS_BADGE:
-            raise ValueError(
-                f"component id {STATUS_BADGE!r}: badges/{STATUS_BADGE}.svg is the page's badge"
-            )
         status = state.component_statuses[component.id]
         badges[component.id] = (component.name, language.label(status), COMPONENT_COLORS[status])
     files = {}

@@ -11,18 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vDuration
 
+from statusgen.context import RenderContext
 from statusgen.model import Maintenance
 from statusgen.state import EventState
 from statusgen.urls import component_path, incident_path
-
-if TYPE_CHECKING:
-    # Only for annotations: outputs lists this module's renderer.
-    from statusgen.outputs import RenderContext
 
 CALENDAR_FILE = "maintenance.ics"
 PRODID = "-//statusgen//statusgen//EN"
@@ -110,7 +106,7 @@ class CalendarBuilder:
         # then the page, since many applications do not show the URL property.
         event.add("description", f"{state.last_update.body}\n\n{url}".lstrip())
         event.add("url", url)
-        event.add("status", "CONFIRMED")
+        event.add("status", "CANCELLED" if state.is_cancelled else "CONFIRMED")
         # Maintenance is information, not a meeting: it must not mark anyone busy.
         event.add("transp", "TRANSPARENT")
         event.add("categories", names)

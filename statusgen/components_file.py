@@ -25,6 +25,8 @@ COMPONENTS_FILE = "components.yml"
 TOP_LEVEL_KEYS = ("groups", "components")
 GROUP_KEYS = ("id", "name", "description")
 COMPONENT_KEYS = ("id", "name", "description", "group", "since")
+#: Ids a component cannot have: ``badges/status.svg`` is the whole page's badge.
+RESERVED_COMPONENT_IDS = ("status",)
 
 
 def parse_components(text: str, log: ErrorLog) -> Catalog | None:
@@ -95,6 +97,13 @@ def _read_components(
     for position, node in enumerate(nodes):
         fields = read_mapping(node, log, COMPONENT_KEYS, "component")
         component_id = _read_id(fields, node, log, "component", components)
+        if component_id in RESERVED_COMPONENT_IDS:
+            log.add(
+                fields["id"].line,
+                f"component id '{component_id}' is reserved (/badges/{component_id}.svg is "
+                "the whole page's badge): choose another id",
+            )
+            component_id = None
         if component_id is not None and component_id in groups:
             log.add(
                 fields["id"].line,

@@ -14,24 +14,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
+from feedgen.feed import FeedGenerator
 
+from statusgen.context import RenderContext, json_bytes
 from statusgen.model import Maintenance, Update
 from statusgen.state import EventState
 from statusgen.timestamps import isoformat
 from statusgen.urls import component_path, incident_path, postmortem_path, update_path
 
-if TYPE_CHECKING:
-    # Only for annotations: outputs lists this module's renderer, so importing it at
-    # run time would be circular.
-    from statusgen.outputs import RenderContext
-
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
-JSON_FEED_TYPE = "application/feed+json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +81,6 @@ def render_feeds(context: RenderContext) -> dict[str, bytes]:
     :raises ValueError: when the site has no ``site_url``: feed ids and links must be
         absolute URLs.
     """
-    # Imported here: outputs imports this module to list its renderer.
-    from statusgen.outputs import json_bytes
 
     feeds = FeedBuilder(context)
     site = feeds.site_feed()

@@ -1,44 +1,17 @@
 """Every machine-readable output of a build, as bytes by published path.
 
-An output is a function of a :class:`RenderContext` (the derived state, the site's
-settings and the shared Markdown renderer) returning ``{path: bytes}`` with paths
-relative to the site root. The site build writes them all; to add an output, write
-such a function in a module of its own and list it in :data:`RENDERERS`.
+The site build writes what :func:`render_outputs` returns. To add an output, write a
+:data:`~statusgen.context.Renderer` in a module of its own and list it in
+:data:`RENDERERS`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-
 from statusgen.badges import render_badges
 from statusgen.calendars import render_calendars
-from statusgen.config import SiteConfig
+from statusgen.context import RenderContext, Renderer, json_bytes
 from statusgen.feeds import render_feeds
-from statusgen.i18n import Language
-from statusgen.markup import MarkdownRenderer
-from statusgen.state import PageState
 from statusgen.statuspage import StatuspageDocuments
-
-
-@dataclass(frozen=True, slots=True)
-class RenderContext:
-    """What every renderer reads."""
-
-    state: PageState
-    config: SiteConfig
-    markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
-    language: Language = field(default_factory=lambda: Language("en"))
-    """The site's language (``theme.language``): statusgen's own words and dates."""
-
-
-Renderer = Callable[[RenderContext], Mapping[str, bytes]]
-
-
-def json_bytes(document: object) -> bytes:
-    """A JSON document as published: UTF-8, indented, newline-terminated."""
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def render_api(context: RenderContext) -> dict[str, bytes]:

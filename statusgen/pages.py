@@ -18,8 +18,8 @@ import jinja2
 from babel.dates import format_timedelta
 from babel.numbers import format_percent
 
+from statusgen.context import RenderContext
 from statusgen.model import Component, ComponentStatus, Group, Maintenance
-from statusgen.outputs import RenderContext
 from statusgen.state import EventState
 from statusgen.timestamps import isoformat
 from statusgen.uptime import DayUptime

@@ -23,10 +23,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from statusgen.config import DEFAULT_FEED_LENGTH, SiteConfig
+from statusgen.context import RenderContext
 from statusgen.i18n import Language
 from statusgen.loader import read_site
 from statusgen.markup import MarkdownRenderer
-from statusgen.outputs import RenderContext, render_outputs
+from statusgen.outputs import render_outputs
 from statusgen.pages import DEFAULT_HISTORY_PAGE_SIZE, render_pages
 from statusgen.state import derive
 from statusgen.timestamps import TimestampError, parse_timestamp

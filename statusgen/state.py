@@ -106,6 +106,11 @@ class EventState:
         return self.started_at is None and self.ended_at is None
 
     @property
+    def is_cancelled(self) -> bool:
+        """A maintenance completed before its work began: it never ran."""
+        return self.is_maintenance and self.started_at is None and self.ended_at is not None
+
+    @property
     def last_update(self) -> Update:
         return self.updates[-1]
 
