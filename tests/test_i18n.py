@@ -1,0 +1,77 @@
+"""Translations: every string statusgen shows is extracted and every catalog is complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from statusgen.i18n import LABELS, LOCALES_DIR, Language, available_languages
+from statusgen.model import ComponentStatus, IncidentStatus, MaintenanceStatus
+
+PROJECT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+
+
+def extracted_messages() -> set[str]:
+    """What ``scripts/update-translations`` extracts: Python and templates."""
+    method_map = [
+        ("statusgen/**.py", "python"),
+        ("statusgen/templates/**.html", "jinja2"),
+    ]
+    options = {"statusgen/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    messages = set()
+    for _, _, message, _, _ in extract_from_dir(
+        str(PROJECT), method_map, options, keywords=KEYWORDS
+    ):
+        messages.add(message if isinstance(message, str) else message[0])
+    return messages
+
+
+def catalog_ids(path: Path) -> dict[str, str]:
+    with path.open("rb") as source:
+        catalog = read_po(source)
+    return {m.id: m.string for m in catalog if m.id and not m.fuzzy}  # type: ignore[misc]
+
+
+def test_french_is_available() -> None:
+    assert "fr" in available_languages()
+
+
+def test_the_template_catalog_is_up_to_date() -> None:
+    stored = set(catalog_ids(LOCALES_DIR / "statusgen.pot"))
+    assert stored == extracted_messages(), "run scripts/update-translations"
+
+
+@pytest.mark.parametrize("language", available_languages())
+def test_every_catalog_translates_every_string(language: str) -> None:
+    translations = catalog_ids(LOCALES_DIR / language / "LC_MESSAGES" / "statusgen.po")
+    untranslated = sorted(m for m in extracted_messages() if not translations.get(m))
+    assert untranslated == [], f"translate these in {language}: {untranslated}"
+
+
+@pytest.mark.parametrize("language", available_languages())
+def test_placeholders_are_kept(language: str) -> None:
+    translations = catalog_ids(LOCALES_DIR / language / "LC_MESSAGES" / "statusgen.po")
+    for message, translation in translations.items():
+        for placeholder in ("{date}", "{time}", "{site}", "{title}", "%(site)s", "%(time)s"):
+            assert (placeholder in message) == (placeholder in translation), (message, language)
+
+
+def test_french_words() -> None:
+    french = Language("fr")
+    assert french.label(ComponentStatus.PARTIAL_OUTAGE) == "Panne partielle"
+    assert french.label(IncidentStatus.RESOLVED) == "Résolu"
+    assert french.indicator("none") == "Tous les systèmes sont opérationnels"
+    assert Language("fr-CA").label(ComponentStatus.OPERATIONAL) == "Opérationnel"
+
+
+def test_unknown_language_falls_back_to_english() -> None:
+    for code in ("xx", "de", ""):
+        assert Language(code).label(ComponentStatus.MAJOR_OUTAGE) == "Major outage"
+
+
+def test_every_status_has_a_label() -> None:
+    assert set(LABELS) == {*ComponentStatus, *IncidentStatus, *MaintenanceStatus}
