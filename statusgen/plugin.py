@@ -105,9 +105,11 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.context is not None
         theme = config.theme
+        environment = theme.get_env()  # our own instance: MkDocs makes another for itself
+        environment.auto_reload = False  # templates do not change during a build
         pages = render_pages(
             self.context,
-            theme.get_env(),
+            environment,
             history_page_size=self.config.history_page_size,
             globals_={
                 "theme": {
