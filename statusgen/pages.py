@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from babel.dates import format_timedelta
@@ -38,6 +39,7 @@ TEMPLATES = {
     "history": "statusgen/history.html",
     "component": "statusgen/component.html",
     "components": "statusgen/components.html",
+    "not_found": "statusgen/404.html",
 }
 RECENT_DAYS = 7
 DEFAULT_HISTORY_PAGE_SIZE = 50
@@ -123,12 +125,9 @@ class EventView:
 class DayView:
     """One cell of an uptime bar."""
 
-    iso: str
     label: str
     """The whole tooltip: date, uptime and incidents, in words."""
     status_class: str
-    url: str | None
-    """The day's first incident, so that a cell with an incident is a link."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,15 +184,22 @@ class Page:
     template: str
     title: str
     context: dict[str, Any] = field(default_factory=dict)
+    section: str | None = None
+    """The navigation entry it belongs to: "overview", "history" or "components"."""
+    filename: str = "index.html"
+    site_root: str | None = None
+    """The site root's absolute path, for a page served at any URL (the 404 page)."""
 
     @property
     def output_path(self) -> str:
-        return f"{self.path}index.html"
+        return f"{self.path}{self.filename}"
 
     @property
     def root(self) -> str:
-        """The relative URL of the site root from this page, so the site works under any
-        prefix and from disk."""
+        """The URL of the site root from this page: relative, so the site works under any
+        prefix and from disk, unless the page may be served from anywhere."""
+        if self.site_root is not None:
+            return self.site_root
         return "../" * self.path.count("/")
 
 
@@ -212,6 +218,7 @@ class SitePages:
 
     def __iter__(self) -> Iterator[Page]:
         yield self.overview()
+        yield self.not_found()
         yield self.components_index()
         for component in self.state.site.catalog.components:
             yield self.component(component)
@@ -227,6 +234,7 @@ class SitePages:
         state = self.state
         return Page(
             path="",
+            section="overview",
             template=TEMPLATES["overview"],
             title=self.context.config.name,
             context={
@@ -238,9 +246,21 @@ class SitePages:
             },
         )
 
+    def not_found(self) -> Page:
+        """``404.html``: static hosts serve it for any missing path, so its links are
+        absolute (from ``site_url``'s path)."""
+        return Page(
+            path="",
+            filename="404.html",
+            site_root=urlsplit(self.context.config.url or "/").path or "/",
+            template=TEMPLATES["not_found"],
+            title=self.language.gettext("Page not found"),
+        )
+
     def components_index(self) -> Page:
         return Page(
             path="components/",
+            section="components",
             template=TEMPLATES["components"],
             title=self.language.gettext("Components"),
             context={"sections": self._sections()},
@@ -249,6 +269,7 @@ class SitePages:
     def component(self, component: Component) -> Page:
         return Page(
             path=component_path(component.id),
+            section="components",
             template=TEMPLATES["component"],
             title=component.name,
             context={
@@ -267,6 +288,7 @@ class SitePages:
                 title = self.language.gettext("History, page {number}").format(number=number)
             yield Page(
                 path=history_path(number),
+                section="history",
                 template=TEMPLATES["history"],
                 title=title,
                 context={
@@ -405,10 +427,8 @@ class SitePages:
         elif day.uptime is not None:
             summary += " — " + language.gettext("no incidents")
         return DayView(
-            iso=day.day.isoformat(),
             label=summary,
             status_class=status_class,
-            url=incident_path(event_ids[0]) if event_ids else None,
         )
 
     def _sections(self) -> tuple[ComponentSection, ...]:

@@ -75,6 +75,8 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
         theme = config.theme
         if theme.name == "material":
             theme["font"] = False  # no request to Google Fonts, ever
+        # statusgen writes its own 404 page, in the status pages' light layout.
+        theme.static_templates.discard("404.html")
         # Templates shipped here come after the site's custom_dir, which overrides them.
         position = 1 if theme.custom_dir else 0
         theme.dirs.insert(position, str(TEMPLATES_DIR))

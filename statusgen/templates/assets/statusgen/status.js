@@ -9,8 +9,10 @@
   var staleAfter = parseInt(body.getAttribute("data-stale-after"), 10);
   var now = new Date();
 
+  // timeZoneName cannot be combined with dateStyle/timeStyle: spell the fields out.
   var local = new Intl.DateTimeFormat(lang, {
-    dateStyle: "medium", timeStyle: "short", timeZoneName: "short"
+    year: "numeric", month: "short", day: "numeric",
+    hour: "2-digit", minute: "2-digit", timeZoneName: "short"
   });
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (zone !== "UTC" && zone !== "Etc/UTC") {
