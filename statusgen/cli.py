@@ -19,10 +19,15 @@ from typing import Any, TypeVar
 import click
 
 from statusgen import __version__
+from statusgen.authoring import Author, Change, MessageChoice
 from statusgen.config import SiteConfig, read_site_config
+from statusgen.diff import compare, render_markdown
 from statusgen.errors import ContentError, ContentErrors, StatusgenError
+from statusgen.gitrepo import RevisionSource, commit_file, open_repository
 from statusgen.loader import read_site
+from statusgen.messages import available_templates
 from statusgen.model import ComponentStatus, Maintenance, Site
+from statusgen.scaffold import init_repository
 from statusgen.schema import SCHEMAS
 from statusgen.state import EventState, PageState, derive
 from statusgen.statuspage import StatuspageDocuments
@@ -267,6 +272,208 @@ def serve(root: Path, dev_addr: str) -> None:
     from statusgen.build import serve_site
 
     serve_site(root, dev_addr)
+
+
+# Authoring -------------------------------------------------------------------------------
+
+MESSAGE_OPTIONS = (
+    click.option("--message", "-m", default=None, help="The update's text (Markdown)."),
+    click.option(
+        "--template",
+        "-t",
+        default=None,
+        help="A message template by name (statusgen templates lists them).",
+    ),
+)
+AT_OPTION = click.option(
+    "--at",
+    type=Timestamp(),
+    default=None,
+    help="When the update was posted (default: now). Written in UTC.",
+)
+COMMIT_OPTION = click.option(
+    "--commit",
+    is_flag=True,
+    help="Commit the change (on a new branch status/<id> when on the default branch).",
+)
+
+
+def message_options(command: F) -> F:
+    for option in reversed(MESSAGE_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _message(message: str | None, template: str | None) -> MessageChoice:
+    if message is not None and template is not None:
+        raise click.UsageError("give --message or --template, not both")
+    return MessageChoice(text=message, template=template)
+
+
+def _written(root: Path, change: Change, commit: bool) -> None:
+    """Report a written file (its path on stdout) and commit it if asked."""
+    click.echo(os.path.relpath(change.path))
+    if commit:
+        branch = commit_file(root, change.path, change.event_id, change.summary)
+        click.echo(f"Committed on branch {branch}: {change.summary}", err=True)
+        click.echo(f"Next: git push -u origin {branch}, then open a pull request.", err=True)
+
+
+@main.command()
+@click.argument("title")
+@click.option(
+    "--component",
+    "-c",
+    "components",
+    multiple=True,
+    metavar="ID[=STATUS]",
+    help="An affected component, with its status (default: from the impact). Repeatable.",
+)
+@click.option("--impact", default=None, help="none, minor, major or critical.")
+@click.option("--status", "-s", default=None, help="The first update's status.")
+@message_options
+@AT_OPTION
+@click.option("--id", "event_id", default=None, help="The id (default: <date>-<title slug>).")
+@click.option("--maintenance", is_flag=True, help="Write a planned maintenance.")
+@click.option("--start", type=Timestamp(), default=None, help="Maintenance window start.")
+@click.option("--end", type=Timestamp(), default=None, help="Maintenance window end.")
+@COMMIT_OPTION
+@ROOT_OPTION
+@reports_errors
+def new(
+    title: str,
+    components: tuple[str, ...],
+    impact: str | None,
+    status: str | None,
+    message: str | None,
+    template: str | None,
+    at: datetime | None,
+    event_id: str | None,
+    maintenance: bool,
+    start: datetime | None,
+    end: datetime | None,
+    commit: bool,
+    root: Path,
+) -> None:
+    """Open an incident (or, with --maintenance, announce one) and print its file."""
+    change = Author(root).new(
+        title,
+        list(components),
+        message=_message(message, template),
+        at=at,
+        impact=impact,
+        status=status,
+        event_id=event_id,
+        maintenance=maintenance,
+        start=start,
+        end=end,
+    )
+    _written(root, change, commit)
+
+
+@main.command()
+@click.argument("event_id", metavar="ID")
+@click.option("--status", "-s", required=True, help="The update's status.")
+@message_options
+@AT_OPTION
+@COMMIT_OPTION
+@ROOT_OPTION
+@reports_errors
+def update(
+    event_id: str,
+    status: str,
+    message: str | None,
+    template: str | None,
+    at: datetime | None,
+    commit: bool,
+    root: Path,
+) -> None:
+    """Post an update to an incident or maintenance (newest first in the file)."""
+    change = Author(root).update(event_id, status, message=_message(message, template), at=at)
+    _written(root, change, commit)
+
+
+@main.command()
+@click.argument("event_id", metavar="ID")
+@message_options
+@AT_OPTION
+@COMMIT_OPTION
+@ROOT_OPTION
+@reports_errors
+def resolve(
+    event_id: str,
+    message: str | None,
+    template: str | None,
+    at: datetime | None,
+    commit: bool,
+    root: Path,
+) -> None:
+    """Resolve an incident, or complete a maintenance."""
+    change = Author(root).resolve(event_id, message=_message(message, template), at=at)
+    _written(root, change, commit)
+
+
+@main.command()
+@click.argument("event_id", metavar="ID")
+@COMMIT_OPTION
+@ROOT_OPTION
+@reports_errors
+def postmortem(event_id: str, commit: bool, root: Path) -> None:
+    """Append a blameless postmortem draft, with the timeline filled in, to complete."""
+    _written(root, Author(root).postmortem(event_id), commit)
+
+
+@main.command()
+@ROOT_OPTION
+@reports_errors
+def templates(root: Path) -> None:
+    """List the message templates: the repository's templates/ first, then the defaults."""
+    config = read_site_config(root)
+    found = available_templates(root, config.language)
+    width = max((len(name) for name in found), default=0) + 2
+    for name, template in found.items():
+        click.echo(f"{name:<{width}}{template.origin:<14}{template.summary}")
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", default="HEAD")
+@ROOT_OPTION
+@NOW_OPTION
+@reports_errors
+def diff(base: str, head: str, root: Path, now: datetime | None) -> None:
+    """Show, in Markdown, what the change from BASE to HEAD does to the public page.
+
+    Both revisions are read from git objects: nothing is checked out.
+    """
+    repo = open_repository(root)
+    sites = []
+    for revision in (base, head):
+        site, errors = read_site(RevisionSource(repo, revision, root))
+        if errors or site is None:
+            raise ContentErrors(errors)
+        sites.append(site)
+    moment = now or datetime.now(UTC)
+    change = compare(sites[0], sites[1], moment)
+    click.echo(render_markdown(change, base, head, moment), nl=False)
+
+
+@main.command()
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+)
+@click.option("--force", is_flag=True, help="Overwrite files that exist already.")
+@reports_errors
+def init(directory: Path, force: bool) -> None:
+    """Create a status repository in DIRECTORY (default: here), ready to push."""
+    written = init_repository(directory, force=force)
+    for path in written:
+        click.echo(os.path.relpath(path))
+    click.echo(
+        f"\nNext: edit components.yml and mkdocs.yml (site_name, site_url), delete the "
+        f"example in incidents/, then: statusgen serve --root {directory}",
+        err=True,
+    )
 
 
 @main.command()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from statusgen.components_file import COMPONENTS_FILE, parse_components
 from statusgen.errors import ContentError, ContentErrors, ErrorLog
@@ -26,21 +26,64 @@ EVENT_SUFFIX = ".md"
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """An incident or maintenance file found under ``incidents/``."""
+class ContentSource(Protocol):
+    """Where a status repository's files come from: a folder, or a git revision."""
 
-    path: Path
-    relative: str
-    """Path from the repository root with forward slashes, as shown in messages."""
+    def describe(self) -> str:
+        """Where, in words, for "components.yml: not found in ..."."""
+        ...
 
-    @property
-    def event_id(self) -> str:
-        return self.path.name[: -len(EVENT_SUFFIX)]
+    def read(self, path: str) -> bytes | None:
+        """The bytes of a file (a path relative to the repository root, with forward
+        slashes), or None when there is no such file.
+
+        :raises OSError: when the file exists but cannot be read.
+        """
+        ...
+
+    def event_paths(self) -> list[str]:
+        """Every ``*.md`` under ``incidents/``, in path order, hidden ones skipped."""
+        ...
 
 
-def load_site(root: Path) -> Site:
-    """Load and validate the status repository at ``root``.
+class FolderSource:
+    """A status repository on disk, as it is in the working tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def describe(self) -> str:
+        return str(self.root)
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            return (self.root / path).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def event_paths(self) -> list[str]:
+        found: list[str] = []
+        base = self.root / INCIDENTS_DIR
+        for directory, subdirectories, files in os.walk(base):
+            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+            for name in sorted(files):
+                if is_event_file(name):
+                    found.append(Path(directory, name).relative_to(self.root).as_posix())
+        return found
+
+
+def is_event_file(name: str) -> bool:
+    """Whether a file name under ``incidents/`` is an incident or maintenance."""
+    return name.endswith(EVENT_SUFFIX) and not name.startswith(".")
+
+
+def event_id_of(path: str) -> str:
+    """The id of an incident file: its name without ``.md``."""
+    return path.rsplit("/", 1)[-1][: -len(EVENT_SUFFIX)]
+
+
+def load_site(root: Path | ContentSource) -> Site:
+    """Load and validate the status repository at ``root`` (a folder or a source).
 
     :raises ContentErrors: with every problem found, when there is any.
     """
@@ -50,17 +93,18 @@ def load_site(root: Path) -> Site:
     return site
 
 
-def read_site(root: Path) -> tuple[Site | None, list[ContentError]]:
-    """Load the repository at ``root``, returning the site (None if invalid) and all errors."""
+def read_site(root: Path | ContentSource) -> tuple[Site | None, list[ContentError]]:
+    """Load a repository, returning the site (None if invalid) and all errors."""
+    source = FolderSource(root) if isinstance(root, Path) else root
     errors: list[ContentError] = []
-    catalog = _read_catalog(root, errors)
+    catalog = _read_catalog(source, errors)
     component_ids = None if catalog is None else {c.id for c in catalog.components}
 
     events: list[Incident | Maintenance] = []
     first_path_of_id: dict[str, str] = {}
-    for source in find_event_files(root):
-        log = ErrorLog(source.relative)
-        event_id = source.event_id
+    for path in source.event_paths():
+        log = ErrorLog(path)
+        event_id = event_id_of(path)
         if not is_valid_id(event_id):
             log.add(None, invalid_id_message("file name", event_id) + " (rename the file)")
         elif event_id in first_path_of_id:
@@ -70,8 +114,8 @@ def read_site(root: Path) -> tuple[Site | None, list[ContentError]]:
                 "ids must be unique across subfolders (rename one file)",
             )
         else:
-            first_path_of_id[event_id] = source.relative
-        data = _read_bytes(source.path, log)
+            first_path_of_id[event_id] = path
+        data = _read(source, path, log)
         text = None if data is None else decode_source(data, log)
         event = None if text is None else parse_event(text, event_id, log, component_ids)
         errors.extend(log.errors)
@@ -84,45 +128,33 @@ def read_site(root: Path) -> tuple[Site | None, list[ContentError]]:
     return Site(catalog=catalog, events=tuple(events)), errors
 
 
-def _read_catalog(root: Path, errors: list[ContentError]) -> Catalog | None:
+def read_catalog(source: ContentSource) -> tuple[Catalog | None, list[ContentError]]:
+    """Read components.yml alone: the catalog (None if invalid) and its errors."""
+    errors: list[ContentError] = []
+    return _read_catalog(source, errors), errors
+
+
+def _read_catalog(source: ContentSource, errors: list[ContentError]) -> Catalog | None:
     log = ErrorLog(COMPONENTS_FILE)
-    path = root / COMPONENTS_FILE
-    if not path.exists():
+    data = _read(source, COMPONENTS_FILE, log)
+    if data is None and not log:
         log.add(
             None,
-            f"not found in {root}: every status site declares its components there "
-            "(run statusgen in the status repository, or pass --root)",
+            f"not found in {source.describe()}: every status site declares its components "
+            "there (run statusgen in the status repository, or pass --root)",
         )
-        errors.extend(log.errors)
-        return None
-    data = _read_bytes(path, log)
     text = None if data is None else decode_source(data, log)
     catalog = None if text is None else parse_components(text, log)
     errors.extend(log.errors)
     return catalog
 
 
-def _read_bytes(path: Path, log: ErrorLog) -> bytes | None:
+def _read(source: ContentSource, path: str, log: ErrorLog) -> bytes | None:
     try:
-        return path.read_bytes()
+        return source.read(path)
     except OSError as error:
         log.add(None, f"cannot be read: {error.strerror or error}")
         return None
-
-
-def find_event_files(root: Path) -> list[SourceFile]:
-    """Every ``*.md`` under ``incidents/``, in path order; hidden files and folders skipped."""
-    found: list[SourceFile] = []
-    base = root / INCIDENTS_DIR
-    if not base.is_dir():
-        return found
-    for directory, subdirectories, files in os.walk(base):
-        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(EVENT_SUFFIX) and not name.startswith("."):
-                path = Path(directory, name)
-                found.append(SourceFile(path, path.relative_to(root).as_posix()))
-    return found
 
 
 def decode_source(data: bytes, log: ErrorLog) -> str | None:

@@ -1,0 +1,62 @@
+"""``statusgen init``: a new status repository, ready to push.
+
+The files come from the ``scaffold/`` folder of the package; the example incident and
+the message templates are written for the day and language of the new repository.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from statusgen.errors import StatusgenError
+from statusgen.messages import DEFAULTS_DIR, TEMPLATES_DIR
+from statusgen.timestamps import format_timestamp
+
+SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
+# Stored without their dot in the package, so that they do not act on this repository.
+RENAMED = {"gitignore": ".gitignore"}
+
+EXAMPLE_INCIDENT = """\
+---
+title: Welcome to our new status page
+impact: none
+components: [website]
+---
+
+## {at} — resolved
+This is an example incident: delete `incidents/{id}.md` before you publish the page.
+"""
+
+
+def init_repository(
+    target: Path, *, force: bool = False, now: datetime | None = None
+) -> list[Path]:
+    """Write a new status repository into ``target`` and return the files written.
+
+    :raises StatusgenError: when a file would be overwritten and ``force`` is false;
+        nothing is written then.
+    """
+    moment = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    example_id = f"{moment:%Y-%m-%d}-welcome"
+    files: dict[Path, bytes] = {}
+    for source in sorted(SCAFFOLD_DIR.rglob("*")):
+        if source.is_file() and "__pycache__" not in source.parts:
+            relative = source.relative_to(SCAFFOLD_DIR)
+            name = RENAMED.get(relative.name, relative.name)
+            files[target / relative.parent / name] = source.read_bytes()
+    for template in sorted((DEFAULTS_DIR / "en").glob("*.md")):
+        files[target / TEMPLATES_DIR / template.name] = template.read_bytes()
+    example = EXAMPLE_INCIDENT.format(at=format_timestamp(moment), id=example_id)
+    files[target / "incidents" / f"{example_id}.md"] = example.encode()
+
+    existing = sorted(p for p in files if p.exists())
+    if existing and not force:
+        listed = "\n".join(f"  {p}" for p in existing)
+        raise StatusgenError(
+            f"these files exist already; nothing was written (use --force to overwrite):\n{listed}"
+        )
+    for path, data in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return sorted(files)
