@@ -64,6 +64,17 @@ WORDS = [
 ]
 
 
+MKDOCS_YML = """\
+site_name: Synthetic status
+site_url: https://status.example.com/
+docs_dir: pages
+theme:
+  name: material
+plugins:
+  - statusgen
+"""
+
+
 def _text(rng: random.Random, words: int) -> str:
     chosen = [rng.choice(WORDS) for _ in range(words)]
     return " ".join(chosen).capitalize() + "."
@@ -84,7 +95,8 @@ def write_repository(root: Path, count: int, *, components: int = 40, seed: int 
             f"    group: {groups[index % len(groups)]}"
         )
     (root / "components.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (root / "mkdocs.yml").write_text("site_name: Synthetic status\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "pages").mkdir(exist_ok=True)
 
     end = datetime(2026, 11, 1, tzinfo=UTC)
     span = timedelta(days=365 * 8)

@@ -12,8 +12,10 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -32,14 +34,28 @@ from statusgen.plugin import StatusgenPlugin
 PLUGIN_NAME = "statusgen"
 
 
-def build_site(root: Path, site_dir: Path | None = None, now: datetime | None = None) -> Path:
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """Where a build went, and how long each phase took."""
+
+    site_dir: Path
+    seconds: float
+    timings: dict[str, float]
+    """statusgen's phases (load, derive, pages, outputs), in seconds; the rest of
+    ``seconds`` is MkDocs writing files and the atomic swap."""
+
+
+def build_site(
+    root: Path, site_dir: Path | None = None, now: datetime | None = None
+) -> BuildResult:
     """Build the status site of the repository at ``root`` into ``site_dir``.
 
-    ``site_dir`` defaults to the ``site_dir`` of mkdocs.yml (``site/``). Returns it.
+    ``site_dir`` defaults to the ``site_dir`` of mkdocs.yml (``site/``).
 
     :raises StatusgenError: when the content or the configuration has errors; the
         previous site directory is then left untouched.
     """
+    started = time.perf_counter()
     config_file = root / MKDOCS_FILE
     if not config_file.is_file():
         raise StatusgenError(
@@ -68,7 +84,7 @@ def build_site(root: Path, site_dir: Path | None = None, now: datetime | None = 
             raise StatusgenError("\n".join(errors) or str(error).strip()) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return target
+    return BuildResult(target, time.perf_counter() - started, dict(plugin.timings))
 
 
 def serve_site(root: Path, dev_addr: str) -> None:

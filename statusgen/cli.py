@@ -256,8 +256,9 @@ def build(root: Path, site_dir: Path | None, now: datetime | None) -> None:
     # Imported here: MkDocs takes a while to import and validate/status do not need it.
     from statusgen.build import build_site
 
-    target = build_site(root, site_dir, now)
-    click.echo(f"Built {target}", err=True)
+    result = build_site(root, site_dir, now)
+    phases = ", ".join(f"{name} {seconds:.2f}" for name, seconds in result.timings.items())
+    click.echo(f"Built {result.site_dir} in {result.seconds:.1f} s ({phases})", err=True)
 
 
 @main.command()

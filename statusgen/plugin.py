@@ -11,6 +11,7 @@ Material's bundle or web fonts: a status page must load fast and from its own ho
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,13 +62,17 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
         self.now: datetime | None = None
         """The moment to build the page for; the clock (or STATUSGEN_NOW) when None."""
         self.context: RenderContext | None = None
+        self.timings: dict[str, float] = {}
+        """Seconds spent in each phase of the last build: load, derive, pages, outputs."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         for key in ("uptime_days", "feed_length", "history_page_size"):
             if self.config[key] < 1:
                 raise PluginError(f"statusgen: '{key}' must be at least 1")
         root = Path(config.config_file_path).parent
+        started = time.perf_counter()
         site, errors = read_site(root)
+        self.timings = {"load": time.perf_counter() - started}
         if errors or site is None:
             raise PluginError(
                 "statusgen: the status repository has errors:\n" + "\n".join(str(e) for e in errors)
@@ -96,8 +101,11 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
                 "https://status.example.com/): feeds, calendars and the API need absolute links"
             )
         now = self.now or _now_from_environment() or datetime.now(UTC)
+        started = time.perf_counter()
+        state = derive(site, now, uptime_days=self.config.uptime_days)
+        self.timings["derive"] = time.perf_counter() - started
         self.context = RenderContext(
-            state=derive(site, now, uptime_days=self.config.uptime_days),
+            state=state,
             config=site_config,
             markdown=MarkdownRenderer(config.markdown_extensions, config.mdx_configs),
             language=language,
@@ -107,6 +115,7 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.context is not None
         theme = config.theme
+        started = time.perf_counter()
         environment = theme.get_env()  # our own instance: MkDocs makes another for itself
         environment.auto_reload = False  # templates do not change during a build
         pages = render_pages(
@@ -122,7 +131,10 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
                 }
             },
         )
+        self.timings["pages"] = time.perf_counter() - started
+        started = time.perf_counter()
         generated = pages | render_outputs(self.context)
+        self.timings["outputs"] = time.perf_counter() - started
         for file in files:
             if file.dest_uri in generated:
                 raise PluginError(

@@ -45,7 +45,7 @@ WaitUntil = Literal["commit", "domcontentloaded", "load", "networkidle"]
 
 def build_example(folder: Path, now: datetime = NOW) -> Path:
     """Build the repository's own example status site into ``folder/site``."""
-    return build_site(PROJECT, folder / "site", now)
+    return build_site(PROJECT, folder / "site", now).site_dir
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

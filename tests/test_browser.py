@@ -315,8 +315,8 @@ def test_stale_banner_on_the_real_clock(make_repo: RepoWriter, open_tab: TabOpen
     )
     (root / "pages").mkdir()
     now = datetime.now(UTC).replace(microsecond=0)
-    fresh = build_site(root, root / "fresh", now)
-    old = build_site(root, root / "old", now - timedelta(hours=3))
+    fresh = build_site(root, root / "fresh", now).site_dir
+    old = build_site(root, root / "old", now - timedelta(hours=3)).site_dir
     with serve(fresh) as fresh_url, serve(old) as old_url:
         tab = open_tab("", clock=None, base_url=fresh_url)
         require_script_ran(tab)

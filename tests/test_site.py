@@ -65,7 +65,7 @@ def tree(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(PROJECT, tmp_path_factory.mktemp("example") / "site", NOW)
+    return build_site(PROJECT, tmp_path_factory.mktemp("example") / "site", NOW).site_dir
 
 
 def make_site(
@@ -178,7 +178,7 @@ def test_site_owner_overrides_and_branding_apply(example_site: Path) -> None:
 
 
 def test_build_is_reproducible(tmp_path: Path, example_site: Path) -> None:
-    again = build_site(PROJECT, tmp_path / "again", NOW)
+    again = build_site(PROJECT, tmp_path / "again", NOW).site_dir
     assert tree(again) == tree(example_site)
 
 
@@ -222,7 +222,11 @@ def test_build_command_prints_no_banner(make_repo: RepoWriter) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert "end of life" not in result.stderr.lower()
-    assert result.stderr.strip() == f"Built {root / 'site'}"
+    assert re.fullmatch(
+        rf"Built {re.escape(str(root / 'site'))} in [\d.]+ s \(load [\d.]+, derive [\d.]+, "
+        r"pages [\d.]+, outputs [\d.]+\)",
+        result.stderr.strip(),
+    ), result.stderr
 
 
 @pytest.mark.parametrize(
@@ -270,7 +274,7 @@ def test_history_is_paginated_newest_first(make_repo: RepoWriter) -> None:
         ),
     )
     (root / "pages").mkdir()
-    site = build_site(root, root / "site", NOW)
+    site = build_site(root, root / "site", NOW).site_dir
     first = (site / "history/index.html").read_text()
     assert (site / "history/page/3/index.html").is_file()
     assert not (site / "history/page/4").exists()
@@ -282,7 +286,7 @@ def test_history_is_paginated_newest_first(make_repo: RepoWriter) -> None:
 
 def test_french_site(make_repo: RepoWriter) -> None:
     root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT}, language="fr")
-    site = build_site(root, root / "site", datetime(2026, 11, 28, 14, 10, tzinfo=UTC))
+    site = build_site(root, root / "site", datetime(2026, 11, 28, 14, 10, tzinfo=UTC)).site_dir
     html = (site / "index.html").read_text()
     assert '<html lang="fr">' in html
     assert "Panne partielle" in html  # the API's status
