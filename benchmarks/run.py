@@ -1,66 +1,245 @@
-"""Print statusgen's performance figures against the budget.
+"""Print statusgen's performance figures against the budget (docs/performance.md).
 
-    python -m benchmarks.run [N ...]
+    python -m benchmarks.run                 # N = 100, 1,000 and 10,000
+    python -m benchmarks.run --sizes 100,500 --runs 1 --no-lighthouse   # quicker
 
-For each N (default 100, 1,000 and 10,000) it writes a synthetic status repository
-and measures, as the median of several runs: ``statusgen validate`` as a whole process
-(what a user waits for), loading alone, and deriving the page state.
+For each N it writes a synthetic status repository (benchmarks/synthetic.py) and
+measures, each run in a fresh process: ``statusgen validate``; ``statusgen build``
+(median of the runs; peak memory; pages and bytes written; each build phase); a plain
+MkDocs + Material build of as many Markdown pages (the baseline) and the ratio. Then
+the overview's first-load weight (with 20 components) and Lighthouse scores, and how
+long ``statusgen serve`` takes to show an edited incident.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime
-from functools import partial
+import urllib.request
 from pathlib import Path
+from typing import Any
 
+from benchmarks.baseline import write_baseline
 from benchmarks.synthetic import write_repository
-from statusgen.loader import load_site
-from statusgen.state import derive
 
-RUNS = 3
-VALIDATE_BUDGET_10K = 2.0  # seconds, for 10,000 files on a 2-core machine
-NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+NOW = "2026-11-01 12:00 UTC"
+KB = 1024
 
-
-def _median(action: Callable[[], object]) -> float:
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+# The budget (issue: benchmarks and the performance budget).
+BUILD_SECONDS = {1_000: 3.0, 10_000: 30.0}
+VALIDATE_SECONDS = {10_000: 2.0}
+BASELINE_RATIO = 1.3
+FIRST_LOAD_GZIPPED = 30 * KB
+SERVE_SECONDS = 1.0
+LIGHTHOUSE = 100
 
 
-def _validate_process(root: Path) -> None:
+def _child(*arguments: str) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.child", *arguments],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    document: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return document
+
+
+def _validate_seconds(root: Path) -> float:
+    started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "statusgen", "validate", "--root", str(root)],
         check=True,
         capture_output=True,
     )
+    return time.perf_counter() - started
 
 
-def main(sizes: list[int]) -> None:
-    print(f"{'N':>7} {'validate (process)':>19} {'load':>8} {'derive':>8}  budget")
-    for size in sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            root = Path(folder)
-            write_repository(root, size)
-            validate = _median(partial(_validate_process, root))
-            load = _median(partial(load_site, root))
-            derived = _median(partial(derive, load_site(root), NOW))
-        budget = VALIDATE_BUDGET_10K * size / 10_000
-        verdict = "ok" if validate <= max(budget, 0.5) else "OVER"
-        print(
-            f"{size:>7} {validate:>18.2f}s {load:>7.2f}s {derived:>7.3f}s  "
-            f"validate <= {max(budget, 0.5):.2f}s: {verdict}"
+def _written(site: Path) -> tuple[int, int, int]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pages = sum(1 for p in files if p.suffix == ".html")
+    return pages, len(files), sum(p.stat().st_size for p in files)
+
+
+def _verdict(value: float, limit: float | None, *, lower_is_better: bool = True) -> str:
+    if limit is None:
+        return ""
+    ok = value <= limit if lower_is_better else value >= limit
+    return f"{'ok' if ok else 'OVER BUDGET'} (budget {'≤' if lower_is_better else '≥'} {limit:g})"
+
+
+def measure_size(size: int, runs: int, folder: Path) -> dict[str, Any]:
+    """Every figure of one size."""
+    root = folder / f"status-{size}"
+    write_repository(root, size)
+    validate = statistics.median(_validate_seconds(root) for _ in range(runs))
+    builds = [
+        _child("statusgen", str(root), str(folder / f"site-{size}"), NOW) for _ in range(runs)
+    ]
+    build = statistics.median(b["seconds"] for b in builds)
+    phases = {
+        name: statistics.median(b["timings"][name] for b in builds) for name in builds[0]["timings"]
+    }
+    pages, files, written = _written(folder / f"site-{size}")
+    baseline_config = write_baseline(folder / f"baseline-{size}", pages)
+    baselines = [
+        _child("mkdocs", str(baseline_config), str(folder / f"baseline-site-{size}"))
+        for _ in range(runs)
+    ]
+    baseline = statistics.median(b["seconds"] for b in baselines)
+    return {
+        "size": size,
+        "validate": validate,
+        "build": build,
+        "phases": phases,
+        "peak_mb": max(b["peak_mb"] for b in builds),
+        "pages": pages,
+        "files": files,
+        "bytes": written,
+        "baseline": baseline,
+        "ratio": build / baseline,
+    }
+
+
+def _row(label: str, value: str, verdict: str = "") -> None:
+    print(f"  {label:<18}{value:<46}{verdict}")
+
+
+def print_size(figures: dict[str, Any]) -> None:
+    size = figures["size"]
+    phases = ", ".join(f"{k} {v:.2f}" for k, v in figures["phases"].items())
+    print(f"\nN = {size:,} incidents and maintenances")
+    validate, build = figures["validate"], figures["build"]
+    _row("validate", f"{validate:.2f} s", _verdict(validate, VALIDATE_SECONDS.get(size)))
+    _row("build (median)", f"{build:.2f} s", _verdict(build, BUILD_SECONDS.get(size)))
+    _row("  phases (s)", phases)
+    _row("peak memory", f"{figures['peak_mb']:.0f} MB")
+    megabytes = figures["bytes"] / KB / KB
+    _row("written", f"{figures['pages']:,} pages, {figures['files']:,} files, {megabytes:.1f} MB")
+    _row("plain MkDocs", f"{figures['baseline']:.2f} s for {figures['pages']:,} pages")
+    _row("ratio", f"{figures['ratio']:.2f}", _verdict(figures["ratio"], BASELINE_RATIO))
+
+
+def print_growth(all_figures: list[dict[str, Any]]) -> None:
+    if len(all_figures) < 2:
+        return
+    first, last = all_figures[0], all_figures[-1]
+    factor = last["size"] / first["size"]
+    print(f"\nGrowth from N = {first['size']:,} to {last['size']:,} (x{factor:g}):")
+    for key in ("build", "pages", "bytes"):
+        print(f"  {key:<8} x{last[key] / first[key]:.1f}")
+
+
+def measure_first_load(folder: Path, lighthouse: bool) -> None:
+    from benchmarks.weight import serve, weigh
+
+    root = folder / "first-load"
+    write_repository(root, 200, components=20)
+    site = folder / "first-load-site"
+    _child("statusgen", str(root), str(site), NOW)
+    incident = next(site.glob("incidents/*/index.html")).parent.relative_to(site).as_posix()
+    incident += "/"
+    weights = weigh(site, ["", incident])
+    print("\nFirst load (20 components, no cache)")
+    for path, weight in weights.items():
+        name = "overview" if path == "" else "incident page"
+        kinds = ", ".join(
+            f"{kind} {weight.raw[kind] / KB:.1f}/{weight.gzipped[kind] / KB:.1f}"
+            for kind in sorted(weight.raw)
         )
+        total = f"{weight.total_raw / KB:.1f} KB raw, {weight.total_gzipped / KB:.1f} KB gzipped"
+        _row(name, total, _verdict(weight.total_gzipped / KB, FIRST_LOAD_GZIPPED / KB))
+        _row("", f"{kinds} (KB raw/gzipped)")
+        external = len(weight.external)
+        _row("", f"{weight.requests} requests, {external} to other hosts", _verdict(external, 0))
+    if lighthouse:
+        from benchmarks.lighthouse import scores
+
+        with serve(site) as base:
+            for path in ("", incident):
+                name = "overview" if path == "" else "incident page"
+                found = scores(base + path)
+                for category in ("performance", "accessibility"):
+                    verdict = _verdict(found[category], LIGHTHOUSE, lower_is_better=False)
+                    _row(f"Lighthouse {category}", f"{name}: {found[category]}", verdict)
+
+
+def measure_serve(folder: Path, size: int) -> None:
+    """Seconds from saving an edited incident to ``statusgen serve`` showing it."""
+    root = folder / f"status-{size}"
+    if not root.exists():
+        write_repository(root, size)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    incident = sorted((root / "incidents").rglob("*.md"))[-1]
+    url = f"http://127.0.0.1:{port}/incidents/{incident.stem}/"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "statusgen",
+            "serve",
+            "--root",
+            str(root),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(url, "<h1>", 120)
+        text = incident.read_text(encoding="utf-8")
+        incident.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
+        started = time.perf_counter()
+        _wait_for(url, "<h1>Edited ", 120)
+        seconds = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"\nstatusgen serve at N = {size:,}")
+    _row("edit shown after", f"{seconds:.2f} s", _verdict(seconds, SERVE_SECONDS))
+
+
+def _wait_for(url: str, text: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if text in response.read().decode():
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(f"{url} never showed {text!r}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-lighthouse", dest="lighthouse", action="store_false")
+    parser.add_argument("--serve-size", type=int, default=1000)
+    options = parser.parse_args()
+    sizes = [int(s) for s in options.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="statusgen-benchmark-") as name:
+        folder = Path(name)
+        all_figures = []
+        for size in sizes:
+            figures = measure_size(size, options.runs, folder)
+            print_size(figures)
+            all_figures.append(figures)
+        print_growth(all_figures)
+        measure_first_load(folder, options.lighthouse)
+        measure_serve(folder, options.serve_size)
 
 
 if __name__ == "__main__":
-    main([int(n) for n in sys.argv[1:]] or [100, 1_000, 10_000])
+    main()

@@ -75,7 +75,7 @@ plugins:
 """
 
 
-def _text(rng: random.Random, words: int) -> str:
+def text(rng: random.Random, words: int) -> str:
     chosen = [rng.choice(WORDS) for _ in range(words)]
     return " ".join(chosen).capitalize() + "."
 
@@ -118,13 +118,13 @@ def _incident(rng: random.Random, start: datetime, affected: list[str]) -> str:
     updates = []
     moment = start
     for status in (*STATUSES[: rng.randint(1, 3)], "resolved"):
-        updates.append(f"## {moment:%Y-%m-%d %H:%M} UTC — {status}\n{_text(rng, 40)}\n")
+        updates.append(f"## {moment:%Y-%m-%d %H:%M} UTC — {status}\n{text(rng, 40)}\n")
         moment += timedelta(minutes=rng.randint(5, 90))
     postmortem = ""
     if rng.random() < 0.1:
-        postmortem = "\n# Postmortem\n\n## Summary\n" + _text(rng, 300) + "\n"
+        postmortem = "\n# Postmortem\n\n## Summary\n" + text(rng, 300) + "\n"
     return (
-        f"---\ntitle: {_text(rng, 6)}\nimpact: {rng.choice(IMPACTS)}\ncomponents:\n{mapping}\n"
+        f"---\ntitle: {text(rng, 6)}\nimpact: {rng.choice(IMPACTS)}\ncomponents:\n{mapping}\n"
         f"---\n\n" + "\n".join(reversed(updates)) + postmortem
     )
 
@@ -134,13 +134,13 @@ def _maintenance(rng: random.Random, start: datetime, affected: list[str]) -> st
     announced = start - timedelta(days=7)
     listing = "\n".join(f"  - {c}" for c in affected)
     return (
-        f"---\ntitle: {_text(rng, 5)}\ntype: maintenance\n"
+        f"---\ntitle: {text(rng, 5)}\ntype: maintenance\n"
         f"scheduled_start: {start:%Y-%m-%d %H:%M} UTC\n"
         f"scheduled_end: {window_end:%Y-%m-%d %H:%M} UTC\n"
         f"components:\n{listing}\n---\n\n"
-        f"## {window_end:%Y-%m-%d %H:%M} UTC — completed\n{_text(rng, 20)}\n\n"
-        f"## {start:%Y-%m-%d %H:%M} UTC — in progress\n{_text(rng, 20)}\n\n"
-        f"## {announced:%Y-%m-%d %H:%M} UTC — scheduled\n{_text(rng, 30)}\n"
+        f"## {window_end:%Y-%m-%d %H:%M} UTC — completed\n{text(rng, 20)}\n\n"
+        f"## {start:%Y-%m-%d %H:%M} UTC — in progress\n{text(rng, 20)}\n\n"
+        f"## {announced:%Y-%m-%d %H:%M} UTC — scheduled\n{text(rng, 30)}\n"
     )
 
 

@@ -32,6 +32,7 @@ from statusgen.urls import (
     update_anchor,
 )
 
+STYLESHEET = "assets/statusgen/status.css"
 TEMPLATES = {
     "overview": "statusgen/overview.html",
     "incident": "statusgen/incident.html",
@@ -519,7 +520,12 @@ def render_pages(
     install(context.language.translations, newstyle=True)
     rendered: dict[str, bytes] = {}
     templates: dict[str, jinja2.Template] = {}
+    loader = environment.loader
+    assert loader is not None
+    # The stylesheet is found like a template, so that theme/ can replace it too.
+    stylesheet, _, _ = loader.get_source(environment, STYLESHEET)
     shared = {
+        "stylesheet": stylesheet,
         "config": context.config,
         "state": context.state,
         "lang": context.language,

@@ -1,0 +1,44 @@
+"""One measured build in a fresh process: ``python -m benchmarks.child KIND ...``.
+
+Prints one JSON line: wall-clock seconds, statusgen's phases and the peak memory of
+the process. A fresh process per run keeps runs independent and measures memory alone.
+
+- ``statusgen ROOT SITE_DIR NOW``: ``statusgen build``;
+- ``mkdocs CONFIG_FILE SITE_DIR``: a plain MkDocs build (the baseline).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+from statusgen.timestamps import parse_timestamp
+
+
+def main(arguments: list[str]) -> None:
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    kind, *rest = arguments
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    if kind == "statusgen":
+        from statusgen.build import build_site
+
+        root, site, now = rest
+        timings = build_site(Path(root), Path(site), parse_timestamp(now)).timings
+    else:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        config_file, site = rest
+        build(load_config(config_file, site_dir=site))
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "timings": timings, "peak_mb": peak_kb / 1024}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
