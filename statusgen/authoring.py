@@ -8,6 +8,7 @@ explicit UTC.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -168,15 +169,20 @@ class Author:
         final: UpdateStatus = IncidentStatus.RESOLVED
         if isinstance(event, Maintenance):
             final = MaintenanceStatus.COMPLETED
+        at = _moment(at)
+        if at <= event.last_update.at:
+            raise StatusgenError(
+                f"--at {format_timestamp(at)} is not after the latest update "
+                f"({format_timestamp(event.last_update.at)}): a resolution must be the latest "
+                "update"
+            )
         if event.last_update.status is final:
             raise StatusgenError(
                 f"{event_id} is already {final.value} ({format_timestamp(event.last_update.at)}): "
                 f"to say more, use statusgen update {event_id} --status update"
             )
         verb = "Complete maintenance" if isinstance(event, Maintenance) else "Resolve"
-        return self._add_update(
-            path, text, event, final, message, _moment(at), summary=f"{verb} {event_id}"
-        )
+        return self._add_update(path, text, event, final, message, at, summary=f"{verb} {event_id}")
 
     def postmortem(self, event_id: str) -> Change:
         """Append a blameless postmortem draft, its timeline filled in from the updates."""
@@ -308,12 +314,11 @@ class Author:
             start, end = event.scheduled_start, event.scheduled_end
         names = [self.catalog.component(cid).name for cid in event.components]
         body = self._message(message, status, event.title, names, start, end, at)
-        # Newest first: the new update goes above the first update heading of the file.
         newline = "\r\n" if "\r\n" in text else "\n"
         lines = text.split(newline)
-        first = min(u.line for u in event.updates) - 1
+        position = _insertion_line(lines, event, at)
         section = _update_section(at, status, body).replace("\n", newline)
-        lines[first:first] = [*section.rstrip(newline).split(newline), ""]
+        lines[position:position] = [*section.rstrip(newline).split(newline), ""]
         self._write(path, newline.join(lines))
         summary = summary or f"Update {event.id}: {status.value.replace('_', ' ')}"
         return Change(path, event.id, summary)
@@ -353,6 +358,26 @@ class _Overlay:
         return sorted({*self.base.event_paths(), self.path})
 
 
+def _insertion_line(lines: list[str], event: Incident | Maintenance, at: datetime) -> int:
+    """Where a new update goes (0-based line): newest first, so above the first update
+    (in file order) that is older than it; after the last update when it is the oldest."""
+    in_file_order = sorted(event.updates, key=lambda u: u.line)
+    for update in in_file_order:
+        if update.at < at:
+            return update.line - 1
+    # The oldest: after the last update's section, before the postmortem if any.
+    index = in_file_order[-1].line  # the line after the heading
+    while index < len(lines) and not _SECTION_START.match(lines[index]):
+        index += 1
+    while index > 0 and not lines[index - 1].strip():
+        index -= 1
+    lines.insert(index, "")  # a blank line between the sections
+    return index + 1
+
+
+_SECTION_START = re.compile(r" {0,3}#{1,2}(?!#)")
+
+
 def _moment(at: datetime | None) -> datetime:
     """``--at``, or now; in UTC, to the second."""
     return (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
@@ -387,7 +412,8 @@ POSTMORTEM_DRAFT = """\
 # Postmortem
 
 <!-- A blameless postmortem: describe what happened and what the systems allowed, not
-who did what. Replace every TODO before this is merged: it is published as written. -->
+who did what. Complete each section marked to do before this is merged: it is published
+as written, and statusgen diff warns while a marker is left. -->
 
 ## Summary
 TODO: two or three sentences: what happened, when, who was affected, and how it ended.

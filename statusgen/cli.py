@@ -17,17 +17,21 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import git
 
 from statusgen import __version__
 from statusgen.authoring import Author, Change, MessageChoice
 from statusgen.config import SiteConfig, read_site_config
+from statusgen.delivery import Composer, GitLedgerStore, deliver, read_targets, wants
 from statusgen.diff import compare, render_markdown
 from statusgen.errors import ContentError, ContentErrors, StatusgenError
-from statusgen.gitrepo import RevisionSource, commit_file, open_repository
-from statusgen.loader import read_site
+from statusgen.gitrepo import RevisionSource, check_can_commit, commit_file, open_repository
+from statusgen.i18n import Language
+from statusgen.loader import load_site, read_site
 from statusgen.messages import available_templates
 from statusgen.model import ComponentStatus, Maintenance, Site
-from statusgen.scaffold import init_repository
+from statusgen.notices import find_notices
+from statusgen.scaffold import init_repository, template_languages
 from statusgen.schema import SCHEMAS
 from statusgen.state import EventState, PageState, derive
 from statusgen.statuspage import StatuspageDocuments
@@ -311,11 +315,16 @@ def _message(message: str | None, template: str | None) -> MessageChoice:
     return MessageChoice(text=message, template=template)
 
 
-def _written(root: Path, change: Change, commit: bool) -> None:
+def _repository_for(root: Path, commit: bool) -> git.Repo | None:
+    """With --commit, the repository, checked before anything is written."""
+    return check_can_commit(root) if commit else None
+
+
+def _written(repo: git.Repo | None, change: Change) -> None:
     """Report a written file (its path on stdout) and commit it if asked."""
     click.echo(os.path.relpath(change.path))
-    if commit:
-        branch = commit_file(root, change.path, change.event_id, change.summary)
+    if repo is not None:
+        branch = commit_file(repo, change.path, change.event_id, change.summary)
         click.echo(f"Committed on branch {branch}: {change.summary}", err=True)
         click.echo(f"Next: git push -u origin {branch}, then open a pull request.", err=True)
 
@@ -357,6 +366,15 @@ def new(
     root: Path,
 ) -> None:
     """Open an incident (or, with --maintenance, announce one) and print its file."""
+    if not components:
+        raise click.UsageError("name the affected components: --component ID[=STATUS]")
+    if maintenance and (start is None or end is None):
+        raise click.UsageError("a maintenance needs --start and --end (its window)")
+    if maintenance and impact is not None:
+        raise click.UsageError("a maintenance has no --impact (it is always 'maintenance')")
+    if not maintenance and (start is not None or end is not None):
+        raise click.UsageError("--start and --end are for a maintenance: add --maintenance")
+    repo = _repository_for(root, commit)
     change = Author(root).new(
         title,
         list(components),
@@ -369,7 +387,7 @@ def new(
         start=start,
         end=end,
     )
-    _written(root, change, commit)
+    _written(repo, change)
 
 
 @main.command()
@@ -390,8 +408,9 @@ def update(
     root: Path,
 ) -> None:
     """Post an update to an incident or maintenance (newest first in the file)."""
+    repo = _repository_for(root, commit)
     change = Author(root).update(event_id, status, message=_message(message, template), at=at)
-    _written(root, change, commit)
+    _written(repo, change)
 
 
 @main.command()
@@ -410,8 +429,9 @@ def resolve(
     root: Path,
 ) -> None:
     """Resolve an incident, or complete a maintenance."""
+    repo = _repository_for(root, commit)
     change = Author(root).resolve(event_id, message=_message(message, template), at=at)
-    _written(root, change, commit)
+    _written(repo, change)
 
 
 @main.command()
@@ -421,7 +441,8 @@ def resolve(
 @reports_errors
 def postmortem(event_id: str, commit: bool, root: Path) -> None:
     """Append a blameless postmortem draft, with the timeline filled in, to complete."""
-    _written(root, Author(root).postmortem(event_id), commit)
+    repo = _repository_for(root, commit)
+    _written(repo, Author(root).postmortem(event_id))
 
 
 @main.command()
@@ -455,8 +476,56 @@ def diff(base: str, head: str, root: Path, now: datetime | None) -> None:
             raise ContentErrors(errors)
         sites.append(site)
     moment = now or datetime.now(UTC)
-    change = compare(sites[0], sites[1], moment)
+    change = compare(sites[0], sites[1], moment, read_site_config(root).url or "")
     click.echo(render_markdown(change, base, head, moment), nl=False)
+
+
+@main.command()
+@click.option("--since", required=True, help="The revision last notified (the previous deploy).")
+@click.option("--until", default="HEAD", show_default=True, help="The revision to notify up to.")
+@click.option("--dry-run", is_flag=True, help="Print each message and its targets; send nothing.")
+@ROOT_OPTION
+@NOW_OPTION
+@reports_errors
+def notify(since: str, until: str, dry_run: bool, root: Path, now: datetime | None) -> None:
+    """Tell subscribers what changed between two revisions, exactly once.
+
+    Targets come from STATUSGEN_NOTIFY_URLS (or the file STATUSGEN_NOTIFY_CONFIG); what
+    was delivered is recorded on the branch statusgen/notifications. Exits 1 when a
+    target failed: the next run delivers what it missed.
+    """
+    repo = open_repository(root)
+    base = load_site(RevisionSource(repo, since, root))
+    head = load_site(RevisionSource(repo, until, root))
+    config = read_site_config(root)
+    moment = now or datetime.now(UTC)
+    store = GitLedgerStore(repo)
+    ledger = store.load()
+    notices = find_notices(base, head, moment, ledger.last_run, ledger.pending)
+    targets = read_targets(derive(head, moment, uptime_days=1), config)
+    composer = Composer(head.catalog, config, Language(config.language))
+    if dry_run:
+        for notice in notices:
+            message = composer.message(notice)
+            to = [t.description for t in targets if wants(t, notice) and not ledger.has(t, notice)]
+            click.echo(f"== {notice.key} → {', '.join(to) or 'no target'}")
+            click.echo(f"{message.title}\n\n{message.body}\n")
+        click.echo(f"{len(notices)} notices, {len(targets)} targets (dry run)", err=True)
+        return
+    report = deliver(notices, targets, composer, ledger)
+    ledger.last_run = moment
+    ledger.pending = {key for key, _ in report.failed}
+    store.save(ledger, f"Notifications up to {until} at {format_timestamp(moment)}")
+    for key, target in report.sent:
+        click.echo(f"sent {key} to {target}")
+    click.echo(
+        f"{len(report.sent)} sent, {report.skipped} already delivered, {len(report.failed)} failed",
+        err=True,
+    )
+    if report.failed:
+        for key, target in report.failed:
+            click.echo(f"failed: {key} to {target} (the next run retries it)", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -464,10 +533,17 @@ def diff(base: str, head: str, root: Path, now: datetime | None) -> None:
     "directory", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist already.")
+@click.option(
+    "--language",
+    type=click.Choice(template_languages()),
+    default="en",
+    show_default=True,
+    help="The site's language and that of the message templates.",
+)
 @reports_errors
-def init(directory: Path, force: bool) -> None:
+def init(directory: Path, force: bool, language: str) -> None:
     """Create a status repository in DIRECTORY (default: here), ready to push."""
-    written = init_repository(directory, force=force)
+    written = init_repository(directory, force=force, language=language)
     for path in written:
         click.echo(os.path.relpath(path))
     click.echo(

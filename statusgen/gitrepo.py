@@ -88,25 +88,35 @@ def default_branches(repo: git.Repo) -> set[str]:
     return names
 
 
-def commit_file(root: Path, path: Path, event_id: str, message: str) -> str:
-    """Commit ``path`` with ``message``; on the default branch, first switch to a new
-    branch ``status/<id>`` (``-2``, ``-3``… when taken). Returns the branch name.
+def check_can_commit(root: Path) -> git.Repo:
+    """The repository to commit in, checked before anything is written.
 
-    :raises StatusgenError: on a detached HEAD or when git refuses.
+    :raises StatusgenError: outside a git repository or on a detached HEAD.
     """
     repo = open_repository(root)
     if repo.head.is_detached:
         raise StatusgenError(
             "HEAD is detached: switch to a branch (git switch main) before --commit"
         )
+    return repo
+
+
+def commit_file(repo: git.Repo, path: Path, event_id: str, message: str) -> str:
+    """Commit ``path`` alone (whatever else is staged stays staged) with ``message``; on
+    the default branch, first switch to a new branch ``status/<id>`` (``-2``, ``-3``…
+    when taken). Returns the branch name.
+
+    :raises StatusgenError: when git refuses.
+    """
     branch = repo.active_branch.name
+    top = Path(repo.working_tree_dir or ".").resolve()
+    relative = path.resolve().relative_to(top).as_posix()
     try:
         if branch in default_branches(repo):
             branch = _free_branch_name(repo, f"{BRANCH_PREFIX}{event_id}")
             repo.git.switch("-c", branch)
-        top = Path(repo.working_tree_dir or ".").resolve()
-        repo.index.add([path.resolve().relative_to(top).as_posix()])
-        repo.index.commit(message)
+        repo.git.add("--", relative)
+        repo.git.commit("-m", message, "--only", "--", relative)
     except git.GitCommandError as error:
         raise StatusgenError(f"git: {error.stderr.strip() or error}") from None
     return branch

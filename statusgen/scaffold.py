@@ -29,10 +29,18 @@ This is an example incident: delete `incidents/{id}.md` before you publish the p
 """
 
 
+def template_languages() -> list[str]:
+    """The languages statusgen has default message templates in."""
+    return sorted(p.name for p in DEFAULTS_DIR.iterdir() if p.is_dir())
+
+
 def init_repository(
-    target: Path, *, force: bool = False, now: datetime | None = None
+    target: Path, *, force: bool = False, language: str = "en", now: datetime | None = None
 ) -> list[Path]:
     """Write a new status repository into ``target`` and return the files written.
+
+    ``language`` is the site's (``theme.language``) and that of the message templates
+    copied into ``templates/``; one of :func:`template_languages`.
 
     :raises StatusgenError: when a file would be overwritten and ``force`` is false;
         nothing is written then.
@@ -45,7 +53,13 @@ def init_repository(
             relative = source.relative_to(SCAFFOLD_DIR)
             name = RENAMED.get(relative.name, relative.name)
             files[target / relative.parent / name] = source.read_bytes()
-    for template in sorted((DEFAULTS_DIR / "en").glob("*.md")):
+    if language not in template_languages():
+        raise StatusgenError(
+            f"no message templates in '{language}': use one of {', '.join(template_languages())}"
+        )
+    mkdocs = target / "mkdocs.yml"
+    files[mkdocs] = files[mkdocs].replace(b"language: en ", f"language: {language} ".encode())
+    for template in sorted((DEFAULTS_DIR / language).glob("*.md")):
         files[target / TEMPLATES_DIR / template.name] = template.read_bytes()
     example = EXAMPLE_INCIDENT.format(at=format_timestamp(moment), id=example_id)
     files[target / "incidents" / f"{example_id}.md"] = example.encode()

@@ -52,11 +52,11 @@ class StatuspageDocuments:
         """Every document, by its path relative to the site root."""
         incidents = list(self.state.incidents)
         maintenances = list(self.state.maintenances)
-        unresolved = [self._incident(e) for e in self.state.active_incidents]
-        upcoming = [self._incident(e) for e in self.state.upcoming_maintenances]
-        active = [self._incident(e) for e in self.state.maintenances_in_progress]
+        unresolved = [self.incident(e) for e in self.state.active_incidents]
+        upcoming = [self.incident(e) for e in self.state.upcoming_maintenances]
+        active = [self.incident(e) for e in self.state.maintenances_in_progress]
         recent = [
-            self._incident(e)
+            self.incident(e)
             for index, e in enumerate(incidents)
             if index < RECENT_LIMIT or e.is_active
         ]
@@ -70,7 +70,7 @@ class StatuspageDocuments:
                     self._page_document(incidents=recent),
                     self._page_document(incidents=unresolved),
                     self._page_document(
-                        scheduled_maintenances=[self._incident(e) for e in maintenances]
+                        scheduled_maintenances=[self.incident(e) for e in maintenances]
                     ),
                     self._page_document(scheduled_maintenances=upcoming),
                     self._page_document(scheduled_maintenances=active),
@@ -84,15 +84,16 @@ class StatuspageDocuments:
         maintenances = self.state.maintenances_in_progress + self.state.upcoming_maintenances
         return self._page_document(
             components=self._components,
-            incidents=[self._incident(e) for e in self.state.active_incidents],
-            scheduled_maintenances=[self._incident(e) for e in maintenances],
+            incidents=[self.incident(e) for e in self.state.active_incidents],
+            scheduled_maintenances=[self.incident(e) for e in maintenances],
             status=self._status(),
         )
 
     def _page_document(self, **content: Any) -> JSON:
-        return {"page": self._page(), **content}
+        return {"page": self.page(), **content}
 
-    def _page(self) -> JSON:
+    def page(self) -> JSON:
+        """The ``page`` object every document starts with."""
         return {
             "id": self.config.page_id,
             "name": self.config.name,
@@ -183,7 +184,8 @@ class StatuspageDocuments:
 
     # Incidents and maintenance ---------------------------------------------------------
 
-    def _incident(self, state: EventState) -> JSON:
+    def incident(self, state: EventState) -> JSON:
+        """One incident or maintenance, as the API and subscriber webhooks publish it."""
         event = state.event
         status = state.status.value
         if status == IncidentStatus.RESOLVED and event.postmortem:

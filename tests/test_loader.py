@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from statusgen.errors import ContentError, ContentErrors, StatusgenError
-from statusgen.loader import find_event_files, load_site, read_site
+from statusgen.loader import FolderSource, load_site, read_site
 from statusgen.model import Site
 from tests.conftest import RepoWriter
 
@@ -156,7 +156,7 @@ def test_hidden_files_and_folders_are_ignored(make_repo: RepoWriter) -> None:
     )
     site = only_site(root)
     assert [e.id for e in site.events] == ["2026-11-28-api"]
-    assert [f.relative for f in find_event_files(root)] == ["incidents/2026-11-28-api.md"]
+    assert FolderSource(root).event_paths() == ["incidents/2026-11-28-api.md"]
 
 
 @pytest.mark.parametrize(
