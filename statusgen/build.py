@@ -87,21 +87,6 @@ def build_site(
     return BuildResult(target, time.perf_counter() - started, dict(plugin.timings))
 
 
-def serve_site(root: Path, dev_addr: str) -> None:
-    """Serve the site with live reload (MkDocs' development server)."""
-    from mkdocs.commands.serve import serve
-
-    config_file = root / MKDOCS_FILE
-    print(f"Serving {root.resolve()} on http://{dev_addr}/ (Ctrl+C to stop)", file=sys.stderr)
-    with _mkdocs_messages() as errors:
-        try:
-            serve(
-                config_file=str(config_file), livereload=True, watch_theme=True, dev_addr=dev_addr
-            )
-        except MkDocsException as error:
-            raise StatusgenError("\n".join(errors) or str(error).strip()) from None
-
-
 def _replace(target: Path, staging: Path) -> None:
     """Put ``staging`` in place of ``target`` with renames, so readers of the folder see
     the old site or the new one, never half of each."""

@@ -272,11 +272,12 @@ def build(root: Path, site_dir: Path | None, now: datetime | None) -> None:
 )
 @reports_errors
 def serve(root: Path, dev_addr: str) -> None:
-    """Serve the site locally, rebuilding when an incident, components.yml, mkdocs.yml or
-    the theme changes."""
-    from statusgen.build import serve_site
+    """Preview the site locally: pages are rendered on request from the files as they
+    are, and an open page reloads when an incident, components.yml, mkdocs.yml or the
+    theme changes."""
+    from statusgen.devserver import serve as serve_preview
 
-    serve_site(root, dev_addr)
+    serve_preview(root, dev_addr)
 
 
 # Authoring -------------------------------------------------------------------------------

@@ -212,10 +212,47 @@ class SitePages:
         self.language = context.language
         self.state = context.state
         self.history_page_size = history_page_size
-        self._event_views = {s.id: self._event_view(s) for s in self.state.events}
-        self._component_views = {
-            c.id: self._component_view(c) for c in self.state.site.catalog.components
-        }
+        self._states = {s.id: s for s in self.state.events}
+        # Views are made when a page first needs them: rendering one page (statusgen
+        # serve) must not convert the Markdown of every incident.
+        self._event_views: dict[str, EventView] = {}
+        self._component_views: dict[str, ComponentView] = {}
+
+    def page_at(self, path: str) -> Page | None:
+        """The page published at ``path`` (``""``, ``"incidents/x/"``, ``"404.html"``…),
+        or None when there is none."""
+        catalog = self.state.site.catalog
+        parts = path.split("/")
+        if path == "":
+            return self.overview()
+        if path == "404.html":
+            return self.not_found()
+        if path == "components/":
+            return self.components_index()
+        if len(parts) == 3 and parts[0] == "components" and parts[2] == "":
+            component = next((c for c in catalog.components if c.id == parts[1]), None)
+            return self.component(component) if component else None
+        if path.startswith("history/"):
+            return next((p for p in self.history() if p.path == path), None)
+        if parts[0] == "incidents" and parts[1] in self._states and parts[-1] == "":
+            state = self._states[parts[1]]
+            if len(parts) == 3:
+                return self.incident(state)
+            if len(parts) == 4 and parts[2] == "postmortem" and state.event.postmortem:
+                return self.postmortem(state)
+        return None
+
+    def _view(self, state: EventState) -> EventView:
+        view = self._event_views.get(state.id)
+        if view is None:
+            view = self._event_views[state.id] = self._event_view(state)
+        return view
+
+    def _component(self, component: Component) -> ComponentView:
+        view = self._component_views.get(component.id)
+        if view is None:
+            view = self._component_views[component.id] = self._component_view(component)
+        return view
 
     def __iter__(self) -> Iterator[Page]:
         yield self.overview()
@@ -274,7 +311,7 @@ class SitePages:
             template=TEMPLATES["component"],
             title=component.name,
             context={
-                "component": self._component_views[component.id],
+                "component": self._component(component),
                 "months": self._months(self.state.events_by_component[component.id]),
             },
         )
@@ -303,7 +340,7 @@ class SitePages:
             path=incident_path(state.id),
             template=TEMPLATES["incident"],
             title=state.event.title,
-            context={"event": self._event_views[state.id]},
+            context={"event": self._view(state)},
         )
 
     def postmortem(self, state: EventState) -> Page:
@@ -311,7 +348,7 @@ class SitePages:
             path=postmortem_path(state.id),
             template=TEMPLATES["postmortem"],
             title=self.language.gettext("Postmortem: {title}").format(title=state.event.title),
-            context={"event": self._event_views[state.id]},
+            context={"event": self._view(state)},
         )
 
     # Views --------------------------------------------------------------------------
@@ -320,7 +357,7 @@ class SitePages:
         return Time(isoformat(moment), self.language.format_datetime(moment))
 
     def _views(self, states: Sequence[EventState]) -> tuple[EventView, ...]:
-        return tuple(self._event_views[s.id] for s in states)
+        return tuple(self._view(s) for s in states)
 
     def _event_view(self, state: EventState) -> EventView:
         event = state.event
@@ -422,7 +459,7 @@ class SitePages:
         if day.maintenance_ids and day.worst_status is ComponentStatus.OPERATIONAL:
             status_class = STATUS_CLASS[ComponentStatus.UNDER_MAINTENANCE]
         event_ids = day.incident_ids + day.maintenance_ids
-        titles = [self._event_views[i].title for i in event_ids if i in self._event_views]
+        titles = [self._states[i].event.title for i in event_ids if i in self._states]
         if titles:
             summary += " — " + "; ".join(titles)
         elif day.uptime is not None:
@@ -439,7 +476,7 @@ class SitePages:
         seen_groups: set[str] = set()
         for component in catalog.components:
             if component.group is None:
-                ungrouped.append(self._component_views[component.id])
+                ungrouped.append(self._component(component))
                 continue
             if component.group in seen_groups:
                 continue
@@ -447,7 +484,7 @@ class SitePages:
                 sections.append(self._section(None, ungrouped))
                 ungrouped = []
             seen_groups.add(component.group)
-            members = [self._component_views[c.id] for c in catalog.members(component.group)]
+            members = [self._component(c) for c in catalog.members(component.group)]
             sections.append(self._section(catalog.group(component.group), members))
         if ungrouped:
             sections.append(self._section(None, ungrouped))
@@ -474,7 +511,7 @@ class SitePages:
             if state.updated_at.date() < first:
                 continue
             for day in sorted({u.at.date() for u in state.updates if u.at.date() >= first}):
-                by_day[day].append(self._event_views[state.id])
+                by_day[day].append(self._view(state))
         return tuple(
             DayOfEvents(self.language.format_date(day, "long"), tuple(events))
             for day, events in by_day.items()
@@ -485,7 +522,7 @@ class SitePages:
         months: dict[tuple[int, int], list[EventView]] = {}
         for state in states:
             start = state.created_at
-            months.setdefault((start.year, start.month), []).append(self._event_views[state.id])
+            months.setdefault((start.year, start.month), []).append(self._view(state))
         return tuple(
             DayOfEvents(self.language.format_month(date(year, month, 1)), tuple(events))
             for (year, month), events in months.items()
@@ -501,48 +538,59 @@ class SitePages:
         )
 
 
-def render_pages(
-    context: RenderContext,
-    environment: jinja2.Environment,
-    *,
-    history_page_size: int = DEFAULT_HISTORY_PAGE_SIZE,
-    globals_: dict[str, Any] | None = None,
-) -> dict[str, bytes]:
-    """Render every page with ``environment``; returns ``{output path: HTML bytes}``.
+class PageRenderer:
+    """Renders the pages of one :class:`RenderContext` with a Jinja2 environment whose
+    loader finds the ``statusgen/`` templates (the theme's, so ``theme/`` overrides them).
 
-    ``globals_`` are added to every template's context (the site's settings, links to
-    the feeds, the theme's options).
+    ``globals_`` are added to every template's context (the theme's options).
     """
-    pages = SitePages(context, history_page_size)
-    environment.add_extension("jinja2.ext.i18n")
-    # Added by the i18n extension, so unknown to type checkers.
-    install = environment.install_gettext_translations  # type: ignore[attr-defined]
-    install(context.language.translations, newstyle=True)
-    rendered: dict[str, bytes] = {}
-    templates: dict[str, jinja2.Template] = {}
-    loader = environment.loader
-    assert loader is not None
-    # The stylesheet is found like a template, so that theme/ can replace it too.
-    stylesheet, _, _ = loader.get_source(environment, STYLESHEET)
-    shared = {
-        "stylesheet": stylesheet,
-        "config": context.config,
-        "state": context.state,
-        "lang": context.language,
-        "status": {
-            "indicator": context.state.indicator.value,
-            "description": context.language.indicator(context.state.indicator.value),
-            "class": INDICATOR_CLASS[context.state.indicator.value],
-        },
-        "generated": Time(
-            isoformat(context.state.now), context.language.format_datetime(context.state.now)
-        ),
-        **(globals_ or {}),
-    }
-    for page in pages:
-        template = templates.get(page.template)
+
+    def __init__(
+        self,
+        context: RenderContext,
+        environment: jinja2.Environment,
+        *,
+        history_page_size: int = DEFAULT_HISTORY_PAGE_SIZE,
+        globals_: dict[str, Any] | None = None,
+    ) -> None:
+        self.pages = SitePages(context, history_page_size)
+        self.environment = environment
+        environment.add_extension("jinja2.ext.i18n")
+        # Added by the i18n extension, so unknown to type checkers.
+        install = environment.install_gettext_translations  # type: ignore[attr-defined]
+        install(context.language.translations, newstyle=True)
+        loader = environment.loader
+        assert loader is not None
+        # The stylesheet is found like a template, so that theme/ can replace it too.
+        stylesheet, _, _ = loader.get_source(environment, STYLESHEET)
+        language, state = context.language, context.state
+        self.shared = {
+            "stylesheet": stylesheet,
+            "config": context.config,
+            "state": state,
+            "lang": language,
+            "status": {
+                "indicator": state.indicator.value,
+                "description": language.indicator(state.indicator.value),
+                "class": INDICATOR_CLASS[state.indicator.value],
+            },
+            "generated": Time(isoformat(state.now), language.format_datetime(state.now)),
+            **(globals_ or {}),
+        }
+        self._templates: dict[str, jinja2.Template] = {}
+
+    def render(self, page: Page) -> bytes:
+        template = self._templates.get(page.template)
         if template is None:
-            template = templates[page.template] = environment.get_template(page.template)
-        html = template.render(shared, page=page, root=page.root, **page.context)
-        rendered[page.output_path] = html.encode()
-    return rendered
+            template = self._templates[page.template] = self.environment.get_template(page.template)
+        html = template.render(self.shared, page=page, root=page.root, **page.context)
+        return html.encode()
+
+    def render_all(self) -> dict[str, bytes]:
+        """Every page: ``{output path: HTML bytes}``."""
+        return {page.output_path: self.render(page) for page in self.pages}
+
+    def render_path(self, path: str) -> bytes | None:
+        """The page at ``path`` (a URL path relative to the site root), or None."""
+        page = self.pages.page_at(path)
+        return None if page is None else self.render(page)

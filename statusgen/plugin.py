@@ -28,8 +28,9 @@ from statusgen.context import RenderContext
 from statusgen.i18n import Language
 from statusgen.loader import read_site
 from statusgen.markup import MarkdownRenderer
+from statusgen.model import Site
 from statusgen.outputs import render_outputs
-from statusgen.pages import DEFAULT_HISTORY_PAGE_SIZE, render_pages
+from statusgen.pages import DEFAULT_HISTORY_PAGE_SIZE, PageRenderer
 from statusgen.state import derive
 from statusgen.timestamps import TimestampError, parse_timestamp
 from statusgen.uptime import DEFAULT_WINDOW_DAYS
@@ -66,9 +67,7 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
         """Seconds spent in each phase of the last build: load, derive, pages, outputs."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        for key in ("uptime_days", "feed_length", "history_page_size"):
-            if self.config[key] < 1:
-                raise PluginError(f"statusgen: '{key}' must be at least 1")
+        self.prepare(config)
         root = Path(config.config_file_path).parent
         started = time.perf_counter()
         site, errors = read_site(root)
@@ -77,49 +76,57 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
             raise PluginError(
                 "statusgen: the status repository has errors:\n" + "\n".join(str(e) for e in errors)
             )
+        now = self.now or _now_from_environment() or datetime.now(UTC)
+        started = time.perf_counter()
+        self.context = self.render_context(config, site, now)
+        self.timings["derive"] = time.perf_counter() - started
+        return config
+
+    def prepare(self, config: MkDocsConfig) -> None:
+        """Check the options and set the theme up for status pages."""
+        for key in ("uptime_days", "feed_length", "history_page_size"):
+            if self.config[key] < 1:
+                raise PluginError(f"statusgen: '{key}' must be at least 1")
+        if not config.site_url:
+            raise PluginError(
+                "statusgen: set 'site_url' in mkdocs.yml (for example "
+                "https://status.example.com/): feeds, calendars and the API need absolute links"
+            )
         theme = config.theme
         if theme.name == "material":
             theme["font"] = False  # no request to Google Fonts, ever
         # statusgen writes its own 404 page, in the status pages' light layout.
         theme.static_templates.discard("404.html")
         # Templates shipped here come after the site's custom_dir, which overrides them.
-        position = 1 if theme.custom_dir else 0
-        theme.dirs.insert(position, str(TEMPLATES_DIR))
+        if str(TEMPLATES_DIR) not in theme.dirs:
+            theme.dirs.insert(1 if theme.custom_dir else 0, str(TEMPLATES_DIR))
 
+    def render_context(self, config: MkDocsConfig, site: Site, now: datetime) -> RenderContext:
+        """What the renderers read: the page state at ``now`` and the site's settings."""
+        theme = config.theme
         language = Language(str(theme.get("language") or theme.get("locale") or "en"))
         site_config = SiteConfig(
             name=config.site_name,
-            url=(config.site_url.rstrip("/") + "/") if config.site_url else None,
+            url=config.site_url.rstrip("/") + "/" if config.site_url else None,
             description=config.site_description,
             language=language.code,
             uptime_days=self.config.uptime_days,
             feed_length=self.config.feed_length,
         )
-        if site_config.url is None:
-            raise PluginError(
-                "statusgen: set 'site_url' in mkdocs.yml (for example "
-                "https://status.example.com/): feeds, calendars and the API need absolute links"
-            )
-        now = self.now or _now_from_environment() or datetime.now(UTC)
-        started = time.perf_counter()
-        state = derive(site, now, uptime_days=self.config.uptime_days)
-        self.timings["derive"] = time.perf_counter() - started
-        self.context = RenderContext(
-            state=state,
+        return RenderContext(
+            state=derive(site, now, uptime_days=self.config.uptime_days),
             config=site_config,
             markdown=MarkdownRenderer(config.markdown_extensions, config.mdx_configs),
             language=language,
         )
-        return config
 
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        assert self.context is not None
+    def page_renderer(self, config: MkDocsConfig, context: RenderContext) -> PageRenderer:
+        """Renders pages with a new environment of the theme (``theme/`` first)."""
         theme = config.theme
-        started = time.perf_counter()
         environment = theme.get_env()  # our own instance: MkDocs makes another for itself
-        environment.auto_reload = False  # templates do not change during a build
-        pages = render_pages(
-            self.context,
+        environment.auto_reload = False  # templates do not change while it is in use
+        return PageRenderer(
+            context,
             environment,
             history_page_size=self.config.history_page_size,
             globals_={
@@ -131,6 +138,11 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
                 }
             },
         )
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.context is not None
+        started = time.perf_counter()
+        pages = self.page_renderer(config, self.context).render_all()
         self.timings["pages"] = time.perf_counter() - started
         started = time.perf_counter()
         generated = pages | render_outputs(self.context)
@@ -146,7 +158,7 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
         return files
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when an incident or components.yml changes, not only the docs."""
+        """For ``mkdocs serve``: rebuild when an incident or components.yml changes too."""
         root = Path(config.config_file_path).parent
         for path in (root / "incidents", root / "components.yml"):
             if path.exists():

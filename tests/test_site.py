@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from statusgen.build import build_site
+from statusgen.devserver import FINGERPRINT_PATH, Preview
 from statusgen.errors import StatusgenError
 from tests.conftest import RepoWriter
 
@@ -348,3 +349,35 @@ def _fetch_until(url: str, text: str, timeout: float = 20) -> str:
             break
         time.sleep(0.2)
     return body
+
+
+def test_preview_shows_errors_until_they_are_fixed(make_repo: RepoWriter) -> None:
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    preview = Preview(root)
+    status, content_type, body = preview.respond("/")
+    assert (status, content_type) == (200, "text/html; charset=utf-8")
+    assert FINGERPRINT_PATH.encode() in body  # the page reloads itself on changes
+    incident = root / "incidents/2026-11-28-api.md"
+    incident.write_text(INCIDENT.replace("api:", "apii:"))
+    status, _, body = preview.respond("/incidents/2026-11-28-api/")
+    assert status == 500
+    assert b"incidents/2026-11-28-api.md:5: unknown component &#x27;apii&#x27;" in body
+    incident.write_text(INCIDENT.replace("title: API errors", "title: API fixed"))
+    status, _, body = preview.respond("/incidents/2026-11-28-api/")
+    assert status == 200
+    assert b"<h1>API fixed</h1>" in body
+
+
+def test_preview_serves_outputs_files_and_redirects(make_repo: RepoWriter) -> None:
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    preview = Preview(root)
+    assert preview.respond("/feed.atom")[:2] == (200, "application/atom+xml")
+    assert preview.respond("/api/v2/summary.json")[:2] == (200, "application/json")
+    assert preview.respond("/assets/statusgen/status.js")[0] == 200
+    assert preview.respond("/incidents/2026-11-28-api") == (
+        301,
+        "text/plain",
+        b"/incidents/2026-11-28-api/",
+    )
+    assert preview.respond("/statusgen/base.html")[0] == 404  # templates are not files
+    assert preview.respond("/../components.yml")[0] == 404
