@@ -504,6 +504,11 @@ def notify(since: str, until: str, dry_run: bool, root: Path, now: datetime | No
     ledger = store.load()
     notices = find_notices(base, head, moment, ledger.last_run, ledger.pending)
     targets = read_targets(derive(head, moment, uptime_days=1), config)
+    if not targets:
+        click.echo(
+            "no notification targets: set STATUSGEN_NOTIFY_URLS or STATUSGEN_NOTIFY_CONFIG",
+            err=True,
+        )
     composer = Composer(head.catalog, config, Language(config.language))
     if dry_run:
         for notice in notices:

@@ -16,6 +16,7 @@ half-way is completed by the next one.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -28,16 +29,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import apprise
 import git
 
 from statusgen.config import SiteConfig
-from statusgen.errors import StatusgenError
+from statusgen.errors import StatusgenError, did_you_mean
 from statusgen.i18n import Language
 from statusgen.model import Catalog, Maintenance, MaintenanceStatus
 from statusgen.notices import Notice, NoticeKind
-from statusgen.state import PageState
+from statusgen.state import PageState, event_state
 from statusgen.statuspage import StatuspageDocuments
 from statusgen.timestamps import format_timestamp, isoformat, parse_timestamp
 from statusgen.urls import incident_path, postmortem_path
@@ -137,13 +139,9 @@ class AppriseTarget:
     def __init__(self, url: str, tags: frozenset[str]) -> None:
         self.apprise = apprise.Apprise()
         if not self.apprise.add(url):
-            raise StatusgenError(
-                f"notification target '{_hide(url)}' is not a URL apprise understands: "
-                "see https://github.com/caronc/apprise/wiki"
-            )
+            raise ValueError(f"'{_describe(url)}' is not a URL apprise understands")
         self.id, self.tags = _target_id(url), tags
-        service = next(iter(self.apprise))
-        self.description = str(service.url(privacy=True))  # type: ignore[no-untyped-call]
+        self.description = _describe(url, self.id)
 
     def send(self, notice: Notice, message: Message) -> bool:
         return bool(
@@ -157,9 +155,18 @@ class StatuspageWebhook:
     """POSTs Statuspage's subscriber-webhook payload (``statuspage+https://…``)."""
 
     def __init__(self, url: str, tags: frozenset[str], state: PageState, config: SiteConfig):
-        self.url = url[len(WEBHOOK_PREFIX) :]
         self.id, self.tags = _target_id(url), tags
-        self.description = _hide(url)
+        self.description = _describe(url, self.id)
+        parts = urlsplit(url[len(WEBHOOK_PREFIX) :])
+        self.headers = {"Content-Type": "application/json", "User-Agent": "statusgen"}
+        if parts.username is not None:
+            credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            self.headers["Authorization"] = (
+                "Basic " + base64.b64encode(credentials.encode()).decode()
+            )
+            # urllib does not read credentials from a URL: they go in the header instead.
+            parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])
+        self.url = urlunsplit(parts)
         self.documents = StatuspageDocuments(state, config)
         self.state = state
 
@@ -175,14 +182,19 @@ class StatuspageWebhook:
                 "status_indicator": self.state.indicator.value,
                 "status_description": self.state.description,
             },
-            "incident": self.documents.incident(notice.state),
+            # The incident as it was when this notice happened, not as it is now: a run
+            # that delivers several updates at once must not announce the last one thrice.
+            "incident": self.documents.incident(
+                event_state(notice.state.event, notice.at) or notice.state,
+                postmortem_published=notice.kind is NoticeKind.POSTMORTEM_PUBLISHED,
+            ),
         }
 
     def send(self, notice: Notice, message: Message) -> bool:
         request = urllib.request.Request(
             self.url,
             data=json.dumps(self.payload(notice)).encode(),
-            headers={"Content-Type": "application/json", "User-Agent": "statusgen"},
+            headers=self.headers,
             method="POST",
         )
         try:
@@ -195,9 +207,12 @@ class StatuspageWebhook:
 def read_targets(state: PageState, config: SiteConfig) -> list[Target]:
     """The targets of ``STATUSGEN_NOTIFY_URLS`` or of the file ``STATUSGEN_NOTIFY_CONFIG``.
 
-    :raises StatusgenError: for a line that is not a target, naming its line number.
+    A prefix names components, or groups (meaning their components).
+
+    :raises StatusgenError: for a line that is not a target or names an unknown
+        component, with its line number.
     """
-    text = os.environ.get(URLS_VARIABLE)
+    text = os.environ.get(URLS_VARIABLE) or None
     where = URLS_VARIABLE
     if text is None and os.environ.get(CONFIG_VARIABLE):
         where = os.environ[CONFIG_VARIABLE]
@@ -213,18 +228,42 @@ def read_targets(state: PageState, config: SiteConfig) -> list[Target]:
         match = _LINE.fullmatch(line)
         if match is None:
             raise StatusgenError(f"{where}, line {number}: expected 'URL' or 'component-id,…=URL'")
-        tags = frozenset(t.strip().lower() for t in (match["tags"] or "").split(",") if t.strip())
-        url = match["url"]
-        if url.startswith(WEBHOOK_PREFIX):
-            targets.append(StatuspageWebhook(url, tags, state, config))
-        else:
-            targets.append(AppriseTarget(url, tags))
+        names = [t.strip().lower() for t in (match["tags"] or "").split(",") if t.strip()]
+        try:
+            tags = _components_of(names, state.site.catalog)
+            url = match["url"]
+            if url.startswith(WEBHOOK_PREFIX):
+                targets.append(StatuspageWebhook(url, tags, state, config))
+            else:
+                targets.append(AppriseTarget(url, tags))
+        except ValueError as error:
+            raise StatusgenError(f"{where}, line {number}: {error}") from None
     return targets
 
 
-def _hide(url: str) -> str:
-    """A URL without its credentials and query, for messages."""
-    return re.sub(r"//[^/@]*@", "//…@", url.split("?", 1)[0])
+def _components_of(names: list[str], catalog: Catalog) -> frozenset[str]:
+    component_ids = [c.id for c in catalog.components]
+    found: set[str] = set()
+    for name in names:
+        members = [c.id for c in catalog.members(name)] if name in catalog.group_ids else []
+        if members:
+            found.update(members)
+        elif name in component_ids:
+            found.add(name)
+        else:
+            choices = [*component_ids, *catalog.group_ids]
+            raise ValueError(
+                f"unknown component or group '{name}'{did_you_mean(name, choices)} in the prefix"
+            )
+    return frozenset(found)
+
+
+def _describe(url: str, target_id: str | None = None) -> str:
+    """A target in words that never show a secret: its scheme, its host, its ledger id.
+    (Tokens hide in paths, queries and user names, and job logs are often public.)"""
+    parts = urlsplit(url)
+    where = f"{parts.scheme}://{parts.hostname or '…'}"
+    return where if target_id is None else f"{where} (target {target_id})"
 
 
 # The ledger --------------------------------------------------------------------------
@@ -302,7 +341,14 @@ class GitLedgerStore:
         arguments = [tree, "-m", message]
         if parent is not None:
             arguments += ["-p", parent.hexsha]
-        commit = self.repo.git.commit_tree(*arguments)
+        # A machine's record: its own identity, so that it works where git has none set.
+        identity = {
+            f"GIT_{who}_{what}": value
+            for who in ("AUTHOR", "COMMITTER")
+            for what, value in (("NAME", "statusgen"), ("EMAIL", "statusgen@localhost"))
+        }
+        with self.repo.git.custom_environment(**identity):
+            commit = self.repo.git.commit_tree(*arguments)
         self.repo.git.update_ref(f"refs/heads/{LEDGER_BRANCH}", commit)
 
     def _git(self, command: str, *arguments: str, stdin: str) -> str:

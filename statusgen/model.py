@@ -147,6 +147,10 @@ class Catalog:
         """Return the group with this id; :class:`KeyError` if there is none."""
         return self._groups_by_id[group_id]
 
+    @property
+    def group_ids(self) -> tuple[str, ...]:
+        return tuple(g.id for g in self.groups)
+
     def members(self, group_id: str) -> tuple[Component, ...]:
         """The components of a group, in display order."""
         return tuple(c for c in self.components if c.group == group_id)

@@ -90,7 +90,11 @@ def find_notices(
         if isinstance(event, Maintenance):
             for notice in _window_notices(event, state, now, last_run, pending):
                 found.setdefault(notice.key, notice)
-    return sorted(found.values(), key=lambda n: (n.at, n.key))
+    # At the same moment, a postmortem comes after the resolution it follows.
+    return sorted(
+        found.values(),
+        key=lambda n: (n.at, n.kind is NoticeKind.POSTMORTEM_PUBLISHED, n.key),
+    )
 
 
 def _update_notice(state: EventState, update: Update) -> Notice:

@@ -184,11 +184,15 @@ class StatuspageDocuments:
 
     # Incidents and maintenance ---------------------------------------------------------
 
-    def incident(self, state: EventState) -> JSON:
-        """One incident or maintenance, as the API and subscriber webhooks publish it."""
+    def incident(self, state: EventState, *, postmortem_published: bool = True) -> JSON:
+        """One incident or maintenance, as the API and subscriber webhooks publish it.
+
+        A resolved incident with a postmortem has the status ``postmortem``, unless
+        ``postmortem_published`` is false (a webhook announcing the resolution itself).
+        """
         event = state.event
         status = state.status.value
-        if status == IncidentStatus.RESOLVED and event.postmortem:
+        if status == IncidentStatus.RESOLVED and event.postmortem and postmortem_published:
             status = "postmortem"
         monitoring = [u.at for u in state.updates if u.status is IncidentStatus.MONITORING]
         document: JSON = {

@@ -1,0 +1,1020 @@
+"""``statusgen notify`` between real git commits, delivering to real servers.
+
+Every message goes over a real connection on 127.0.0.1: e-mail through apprise's
+``mailto://`` to an SMTP server (aiosmtpd), apprise's ``json://`` webhooks and the
+Statuspage subscriber webhook (``statuspage+http://``) to an HTTP server, and a target on
+a closed port that refuses connections until a server starts there. The status repository
+is a real git repository whose commits tell one story: an incident opened, updated,
+resolved and given a postmortem, and a maintenance scheduled whose window later runs
+start and end by the clock (``--now``). Nothing is mocked in statusgen or apprise; only
+apprise's pause between two e-mails to one server (5.5 s) is turned off to keep the
+tests fast.
+"""
+
+from __future__ import annotations
+
+import copy
+import email
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import apprise.plugins.base
+import git
+import jsonschema
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from click.testing import CliRunner, Result
+
+from statusgen.cli import main
+from statusgen.delivery import CONFIG_VARIABLE, LEDGER_BRANCH, LEDGER_FILE, URLS_VARIABLE
+from tests.conftest import RepoWriter
+
+JSON = dict[str, Any]
+
+# The story ------------------------------------------------------------------------------
+
+API = "2026-11-30-api-errors"
+MAINTENANCE = "2026-12-01-database-upgrade"
+DASHBOARD = "2026-11-10-slow-dashboard"
+
+OLD_DASHBOARD = """\
+---
+title: Slow dashboard
+impact: minor
+components: [dashboard]
+---
+
+## 2026-11-10 10:30 UTC — resolved
+Back to normal.
+
+## 2026-11-10 10:00 UTC — investigating
+The dashboard is slow.
+"""
+
+API_HEADER = """\
+---
+title: Elevated error rates on the API
+impact: major
+components:
+  api: partial_outage
+---
+
+"""
+INVESTIGATING = "## 2026-11-30 11:50 UTC — investigating\nWe see elevated error rates.\n"
+IDENTIFIED = "## 2026-11-30 12:10 UTC — identified\nA configuration change overloaded the pool.\n"
+RESOLVED = "## 2026-11-30 12:40 UTC — resolved\nError rates are back to normal.\n"
+POSTMORTEM = "# Postmortem\nThe connection pool was sized for half the traffic.\n"
+
+SCHEDULED_MAINTENANCE = """\
+---
+title: Database upgrade
+type: maintenance
+scheduled_start: 2026-12-01 02:00 UTC
+scheduled_end: 2026-12-01 04:00 UTC
+components: [webhooks]
+---
+
+## 2026-11-30 11:55 UTC — scheduled
+Webhook deliveries will be delayed during the upgrade.
+"""
+
+OPENED_TITLE = "Investigating: Elevated error rates on the API"
+IDENTIFIED_TITLE = "Identified: Elevated error rates on the API"
+RESOLVED_TITLE = "Resolved: Elevated error rates on the API"
+POSTMORTEM_TITLE = "Postmortem: Elevated error rates on the API"
+SCHEDULED_TITLE = "Scheduled: Database upgrade"
+STARTED_TITLE = "In progress: Database upgrade"
+COMPLETED_TITLE = "Completed: Database upgrade"
+
+OPENED_KEY = f"{API}/update/20261130T115000Z"
+IDENTIFIED_KEY = f"{API}/update/20261130T121000Z"
+RESOLVED_KEY = f"{API}/update/20261130T124000Z"
+POSTMORTEM_KEY = f"{API}/postmortem"
+SCHEDULED_KEY = f"{MAINTENANCE}/update/20261130T115500Z"
+STARTED_KEY = f"{MAINTENANCE}/started"
+COMPLETED_KEY = f"{MAINTENANCE}/completed"
+
+API_LINK = f"https://status.example.com/incidents/{API}/"
+MAINTENANCE_LINK = f"https://status.example.com/incidents/{MAINTENANCE}/"
+POSTMORTEM_LINK = f"https://status.example.com/incidents/{API}/postmortem/"
+
+AT_OPENING = "2026-11-30 12:00 UTC"  # after the opening commit
+AFTER_ALL = "2026-11-30 13:00 UTC"  # after the postmortem
+
+
+def api_incident(*blocks: str) -> str:
+    """The API incident with these updates (newest first) and perhaps a postmortem."""
+    return API_HEADER + "\n".join(blocks)
+
+
+@dataclass
+class Story:
+    """The status repository, one commit per step: ``revisions[step]`` is its SHA."""
+
+    root: Path
+    repo: git.Repo
+    revisions: dict[str, str] = field(default_factory=dict)
+
+    def commit(self, step: str, files: dict[str, str]) -> None:
+        for name, text in files.items():
+            (self.root / "incidents" / name).write_text(text, encoding="utf-8")
+        self.repo.git.add("--all")
+        self.revisions[step] = self.repo.index.commit(step).hexsha
+
+
+@pytest.fixture
+def story(make_repo: RepoWriter) -> Story:
+    root = make_repo({f"{DASHBOARD}.md": OLD_DASHBOARD})
+    repo = git.Repo.init(root, initial_branch="main")
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "Status Tester")
+        config.set_value("user", "email", "status-tester@example.com")
+    result = Story(root, repo)
+    result.commit("base", {})
+    result.commit(
+        "opened",
+        {f"{API}.md": api_incident(INVESTIGATING), f"{MAINTENANCE}.md": SCHEDULED_MAINTENANCE},
+    )
+    result.commit("identified", {f"{API}.md": api_incident(IDENTIFIED, INVESTIGATING)})
+    result.commit("resolved", {f"{API}.md": api_incident(RESOLVED, IDENTIFIED, INVESTIGATING)})
+    result.commit(
+        "postmortem",
+        {f"{API}.md": api_incident(RESOLVED, IDENTIFIED, INVESTIGATING, POSTMORTEM)},
+    )
+    return result
+
+
+# Real servers ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A port nothing listens on (bound, then closed: connections to it are refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@dataclass(frozen=True)
+class Mail:
+    recipients: tuple[str, ...]
+    message: EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    def part(self, content_type: str) -> str:
+        for part in self.message.walk():
+            if part.get_content_type() == content_type:
+                text: str = part.get_content()
+                return text.replace("\r\n", "\n")
+        raise AssertionError(f"no {content_type} part in {self.subject!r}")
+
+
+class SmtpServer:
+    """aiosmtpd on 127.0.0.1, plain SMTP without authentication; keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.mails: list[Mail] = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        content = envelope.original_content or b""
+        message = email.message_from_bytes(content, policy=default_policy)
+        assert isinstance(message, EmailMessage)
+        self.mails.append(Mail(tuple(envelope.rcpt_tos), message))
+        return "250 OK"
+
+    def url(self, to: str) -> str:
+        """apprise's URL for a plain local SMTP server: the host part only names the
+        sender's domain; ``smtp=`` and ``port=`` say where to connect, ``mode=insecure``
+        neither STARTTLS nor TLS."""
+        return (
+            f"mailto://example.com?smtp=127.0.0.1&port={self.port}"
+            f"&from=status@example.com&to={to}&mode=insecure"
+        )
+
+    def subjects(self, to: str) -> list[str]:
+        return [mail.subject for mail in self.mails if to in mail.recipients]
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    content_type: str
+    body: JSON
+
+
+class HttpServer:
+    """An HTTP server in a thread that accepts every POST and keeps its JSON body."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.requests: list[Request] = []
+        received = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                data = self.rfile.read(int(self.headers["Content-Length"]))
+                path = urlsplit(self.path).path
+                received.append(Request(path, self.headers.get_content_type(), json.loads(data)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def json_url(self, path: str) -> str:
+        return f"json://127.0.0.1:{self.port}/{path}"
+
+    def statuspage_url(self, path: str) -> str:
+        return f"statuspage+http://127.0.0.1:{self.port}/{path}"
+
+    def bodies(self, path: str) -> list[JSON]:
+        return [r.body for r in self.requests if r.path == f"/{path}"]
+
+    def titles(self, path: str) -> list[str]:
+        """What an apprise json:// webhook at ``path`` was told, by message title."""
+        return [body["title"] for body in self.bodies(path)]
+
+    def incidents(self, path: str) -> list[tuple[str, str]]:
+        """What a Statuspage webhook at ``path`` was told: (incident id, generated_at)."""
+        return [(b["incident"]["id"], b["meta"]["generated_at"]) for b in self.bodies(path)]
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.controller.start()
+    yield server
+    server.controller.stop()
+
+
+@pytest.fixture
+def http() -> Iterator[HttpServer]:
+    server = HttpServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No target from the environment of whoever runs the tests; no 5.5 s pause between
+    two e-mails (apprise's default rate limit for SMTP)."""
+    monkeypatch.delenv(URLS_VARIABLE, raising=False)
+    monkeypatch.delenv(CONFIG_VARIABLE, raising=False)
+    monkeypatch.setattr(apprise.plugins.base.NotifyBase, "request_rate_per_sec", 0)
+
+
+# Running notify ----------------------------------------------------------------------------
+
+
+def notify(
+    story: Story,
+    since: str,
+    until: str,
+    *,
+    now: str,
+    urls: list[str] | None = None,
+    dry_run: bool = False,
+) -> Result:
+    """``statusgen notify`` in-process, with ``urls`` as STATUSGEN_NOTIFY_URLS; ``since``
+    and ``until`` are steps of the story or revisions."""
+    args = ["notify", "--root", str(story.root), "--now", now]
+    args += ["--since", story.revisions.get(since, since)]
+    args += ["--until", story.revisions.get(until, until)]
+    if dry_run:
+        args.append("--dry-run")
+    env = {URLS_VARIABLE: "\n".join(urls)} if urls is not None else None
+    result = CliRunner().invoke(main, args, env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"statusgen notify raised {result.exception!r}\n{result.output}")
+    assert "Traceback" not in result.output
+    return result
+
+
+def ledger(story: Story) -> JSON | None:
+    """``delivered.json`` on the ledger branch, or None when there is no branch."""
+    if LEDGER_BRANCH not in story.repo.heads:
+        return None
+    document: JSON = json.loads(story.repo.git.show(f"{LEDGER_BRANCH}:{LEDGER_FILE}"))
+    return document
+
+
+def ledger_text(story: Story) -> str:
+    """Everything the ledger branch holds: every version of the file and every message."""
+    text: str = story.repo.git.log(LEDGER_BRANCH, "-p", "--format=%H%n%B")
+    return text
+
+
+def ledger_commits(story: Story) -> int:
+    if LEDGER_BRANCH not in story.repo.heads:
+        return 0
+    return int(story.repo.git.rev_list("--count", LEDGER_BRANCH))
+
+
+def assert_untouched(story: Story) -> None:
+    """notify reads git objects and writes only its branch: main, the index and the
+    working tree are as they were."""
+    assert story.repo.active_branch.name == "main"
+    assert story.repo.head.commit.hexsha == story.revisions["postmortem"]
+    assert not story.repo.is_dirty(untracked_files=True)
+
+
+# Each event once, on each channel, for its components ---------------------------------------
+
+
+def test_each_subscriber_gets_each_event_once_on_its_channel(
+    story: Story, smtp: SmtpServer, http: HttpServer
+) -> None:
+    customers = "customers@lists.example.com"
+    urls = [
+        "# Customers who subscribed by e-mail: a mailing list",
+        smtp.url(customers),
+        "api=" + http.json_url("api-team"),
+        "",
+        "webhooks, dashboard = " + http.json_url("webhooks-team"),
+        http.json_url("everything"),
+        http.statuspage_url("statuspage"),
+    ]
+    first = notify(story, "base", "opened", now=AT_OPENING, urls=urls)
+    assert first.exit_code == 0, first.output
+    assert smtp.subjects(customers) == [OPENED_TITLE, SCHEDULED_TITLE]
+    assert http.titles("api-team") == [OPENED_TITLE]
+    assert http.titles("webhooks-team") == [SCHEDULED_TITLE]
+    assert http.titles("everything") == [OPENED_TITLE, SCHEDULED_TITLE]
+    assert http.incidents("statuspage") == [
+        (API, "2026-11-30T11:50:00Z"),
+        (MAINTENANCE, "2026-11-30T11:55:00Z"),
+    ]
+    assert "8 sent, 0 already delivered, 0 failed" in first.stderr
+
+    # Identified, resolved and the postmortem in one run (in what order: see
+    # test_a_postmortem_comes_after_the_resolution_it_follows).
+    second = notify(story, "opened", "postmortem", now=AFTER_ALL, urls=urls)
+    assert second.exit_code == 0, second.output
+    later = Counter([IDENTIFIED_TITLE, RESOLVED_TITLE, POSTMORTEM_TITLE])
+    assert smtp.subjects(customers)[:2] == [OPENED_TITLE, SCHEDULED_TITLE]
+    assert Counter(smtp.subjects(customers)[2:]) == later
+    assert http.titles("api-team")[0] == OPENED_TITLE
+    assert Counter(http.titles("api-team")[1:]) == later
+    assert http.titles("webhooks-team") == [SCHEDULED_TITLE]
+    assert http.titles("everything")[:2] == [OPENED_TITLE, SCHEDULED_TITLE]
+    assert Counter(http.titles("everything")[2:]) == later
+    assert [incident for incident, _ in http.incidents("statuspage")] == [
+        API,
+        MAINTENANCE,
+        API,
+        API,
+        API,
+    ]
+    assert len(smtp.mails) == 5
+    assert len(http.requests) == 15
+    recorded = ledger(story)
+    assert recorded is not None
+    assert recorded["last_run"] == "2026-11-30T13:00:00Z"
+    assert recorded["pending"] == []
+    api_keys = [OPENED_KEY, IDENTIFIED_KEY, RESOLVED_KEY, POSTMORTEM_KEY]
+    assert sorted(map(sorted, recorded["delivered"].values())) == sorted(
+        [
+            sorted([*api_keys, SCHEDULED_KEY]),  # e-mail
+            sorted(api_keys),  # api-team
+            [SCHEDULED_KEY],  # webhooks-team
+            sorted([*api_keys, SCHEDULED_KEY]),  # everything
+            sorted([*api_keys, SCHEDULED_KEY]),  # statuspage
+        ]
+    )
+
+    # The same range again, then the whole history: nothing is sent twice.
+    commits = ledger_commits(story)
+    for since, now in (("opened", "2026-11-30 13:05 UTC"), ("base", "2026-11-30 13:10 UTC")):
+        again = notify(story, since, "postmortem", now=now, urls=urls)
+        assert again.exit_code == 0, again.output
+        assert again.stdout == ""
+        assert "0 sent" in again.stderr
+        assert "0 failed" in again.stderr
+    assert len(smtp.mails) == 5
+    assert len(http.requests) == 15
+    after = ledger(story)
+    assert after is not None
+    assert after["delivered"] == recorded["delivered"]
+    assert after["last_run"] == "2026-11-30T13:10:00Z"
+    assert ledger_commits(story) == commits + 2, "each run is recorded"
+    assert_untouched(story)
+
+
+def test_a_maintenance_window_starts_and_ends_by_the_clock(
+    story: Story, smtp: SmtpServer, http: HttpServer
+) -> None:
+    """Scheduled runs with no new commit: the run that crosses the window's start sends
+    'started' once, the one that crosses its end 'completed' once."""
+    customers = "customers@lists.example.com"
+    urls = [
+        smtp.url(customers),
+        "webhooks=" + http.json_url("webhooks-team"),
+        "api=" + http.json_url("api-team"),
+    ]
+    assert notify(story, "base", "postmortem", now=AFTER_ALL, urls=urls).exit_code == 0
+    assert http.titles("webhooks-team") == [SCHEDULED_TITLE]
+    head = "postmortem"
+    sent_by_run = []
+    for now in (
+        "2026-12-01 01:30 UTC",  # before the window
+        "2026-12-01 02:30 UTC",  # it started at 02:00
+        "2026-12-01 02:45 UTC",  # still in it
+        "2026-12-01 04:30 UTC",  # it ended at 04:00
+        "2026-12-01 05:00 UTC",
+    ):
+        before = len(http.requests)
+        result = notify(story, head, head, now=now, urls=urls)
+        assert result.exit_code == 0, result.output
+        sent_by_run.append([r.body["title"] for r in http.requests[before:]])
+    assert sent_by_run == [[], [STARTED_TITLE], [], [COMPLETED_TITLE], []]
+    assert Counter(http.titles("api-team")) == Counter(
+        [OPENED_TITLE, IDENTIFIED_TITLE, RESOLVED_TITLE, POSTMORTEM_TITLE]
+    )
+    mails = [m for m in smtp.mails if m.subject in (STARTED_TITLE, COMPLETED_TITLE)]
+    assert [m.subject for m in mails] == [STARTED_TITLE, COMPLETED_TITLE]
+    assert "2026-12-01 02:00 UTC → 2026-12-01 04:00 UTC" in mails[0].part("text/plain")
+    recorded = ledger(story)
+    assert recorded is not None
+    for keys in recorded["delivered"].values():
+        if SCHEDULED_KEY in keys:
+            assert {STARTED_KEY, COMPLETED_KEY} <= set(keys)
+
+    # An "in progress" update merged after the run that announced the start: the same
+    # event, not a second "started".
+    story.commit(
+        "in progress",
+        {
+            f"{MAINTENANCE}.md": SCHEDULED_MAINTENANCE.replace(
+                "\n## 2026-11-30 11:55",
+                "\n## 2026-12-01 02:01 UTC — in_progress\nStarted.\n\n## 2026-11-30 11:55",
+            )
+        },
+    )
+    before = len(http.requests)
+    result = notify(story, head, "in progress", now="2026-12-01 05:10 UTC", urls=urls)
+    assert result.exit_code == 0, result.output
+    assert http.requests[before:] == []
+
+
+# A target that is down ----------------------------------------------------------------------
+
+
+def test_a_failed_target_gets_only_what_it_missed_when_it_comes_back(
+    story: Story, smtp: SmtpServer, http: HttpServer
+) -> None:
+    down = free_port()
+    customers = "customers@lists.example.com"
+    urls = [
+        smtp.url(customers),
+        http.json_url("everything"),
+        f"api=json://127.0.0.1:{down}/api-team",
+        f"statuspage+http://127.0.0.1:{down}/statuspage",
+    ]
+    first = notify(story, "base", "opened", now=AT_OPENING, urls=urls)
+    assert first.exit_code == 1
+    assert smtp.subjects(customers) == [OPENED_TITLE, SCHEDULED_TITLE]
+    assert http.titles("everything") == [OPENED_TITLE, SCHEDULED_TITLE]
+    assert "4 sent, 0 already delivered, 3 failed" in first.stderr
+    failures = [line for line in first.stderr.splitlines() if line.startswith("failed: ")]
+    assert len(failures) == 3, first.stderr
+    assert all("the next run retries it" in line for line in failures)
+    recorded = ledger(story)
+    assert recorded is not None
+    assert recorded["pending"] == sorted([OPENED_KEY, SCHEDULED_KEY])
+
+    # Still down: still owed, nothing again to the others.
+    still = notify(story, "opened", "opened", now="2026-11-30 12:05 UTC", urls=urls)
+    assert still.exit_code == 1
+    assert len(smtp.mails) == 2
+    assert len(http.requests) == 2
+    recorded = ledger(story)
+    assert recorded is not None
+    assert recorded["pending"] == sorted([OPENED_KEY, SCHEDULED_KEY])
+
+    # It comes back; meanwhile the incident was identified.
+    back = HttpServer(down)
+    try:
+        result = notify(story, "opened", "identified", now="2026-11-30 12:15 UTC", urls=urls)
+        assert result.exit_code == 0, result.output
+        assert back.titles("api-team") == [OPENED_TITLE, IDENTIFIED_TITLE]
+        assert back.incidents("statuspage") == [
+            (API, "2026-11-30T11:50:00Z"),
+            (MAINTENANCE, "2026-11-30T11:55:00Z"),
+            (API, "2026-11-30T12:10:00Z"),
+        ]
+        assert smtp.subjects(customers) == [OPENED_TITLE, SCHEDULED_TITLE, IDENTIFIED_TITLE]
+        assert http.titles("everything") == [OPENED_TITLE, SCHEDULED_TITLE, IDENTIFIED_TITLE]
+        recorded = ledger(story)
+        assert recorded is not None
+        assert recorded["pending"] == []
+
+        # And once more: nothing to anyone.
+        again = notify(story, "base", "identified", now="2026-11-30 12:20 UTC", urls=urls)
+        assert again.exit_code == 0, again.output
+        assert len(back.requests) == 5
+        assert len(smtp.mails) == 3
+        assert len(http.requests) == 3
+    finally:
+        back.stop()
+
+
+# What the messages say ------------------------------------------------------------------------
+
+
+def test_email_has_the_title_as_subject_and_the_update_components_and_link_in_the_body(
+    story: Story, smtp: SmtpServer
+) -> None:
+    customers = "customers@lists.example.com"
+    result = notify(story, "base", "postmortem", now=AFTER_ALL, urls=[smtp.url(customers)])
+    assert result.exit_code == 0, result.output
+    by_subject = {mail.subject: mail for mail in smtp.mails}
+    assert len(smtp.mails) == 5
+    assert set(by_subject) == {
+        OPENED_TITLE,
+        SCHEDULED_TITLE,
+        IDENTIFIED_TITLE,
+        RESOLVED_TITLE,
+        POSTMORTEM_TITLE,
+    }
+    for mail in smtp.mails:
+        assert mail.recipients == (customers,)
+        assert mail.message["From"].addresses[0].addr_spec == "status@example.com"
+        assert mail.message["To"].addresses[0].addr_spec == customers
+
+    opened = by_subject[OPENED_TITLE]
+    for content_type in ("text/plain", "text/html"):
+        body = opened.part(content_type)
+        assert "We see elevated error rates." in body
+        assert "Affected: API" in body
+        assert API_LINK in body
+    assert "<p>We see elevated error rates.</p>" in opened.part("text/html")
+
+    scheduled = by_subject[SCHEDULED_TITLE].part("text/plain")
+    assert "Webhook deliveries will be delayed during the upgrade." in scheduled
+    assert "2026-12-01 02:00 UTC → 2026-12-01 04:00 UTC" in scheduled
+    assert "Affected: Webhooks" in scheduled
+    assert MAINTENANCE_LINK in scheduled
+
+    postmortem = by_subject[POSTMORTEM_TITLE].part("text/plain")
+    assert POSTMORTEM_LINK in postmortem
+    assert "Affected: API" in postmortem
+
+
+# The Statuspage subscriber webhook, written from STATUSPAGE-API.md --------------------------
+
+TIME = {
+    "type": "string",
+    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$",
+}
+TIME_OR_NULL = {"anyOf": [TIME, {"type": "null"}]}
+STRING = {"type": "string", "minLength": 1}
+COMPONENT_STATUS = {
+    "enum": [
+        "operational",
+        "degraded_performance",
+        "partial_outage",
+        "major_outage",
+        "under_maintenance",
+    ]
+}
+EVENT_STATUS = {
+    "enum": [
+        "investigating",
+        "identified",
+        "monitoring",
+        "resolved",
+        "postmortem",
+        "scheduled",
+        "in_progress",
+        "verifying",
+        "completed",
+    ]
+}
+
+
+def strict_object(properties: dict[str, Any]) -> JSON:
+    """An object with exactly these keys, every one required."""
+    return {
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def keys_required(properties: dict[str, Any]) -> JSON:
+    """An object with at least these keys (Statuspage clients tolerate extra ones)."""
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+COMPONENT = keys_required(
+    {
+        "id": STRING,
+        "name": STRING,
+        "status": COMPONENT_STATUS,
+        "created_at": TIME,
+        "updated_at": TIME,
+        "position": {"type": "integer"},
+        "description": {"type": ["string", "null"]},
+        "showcase": {"type": "boolean"},
+        "start_date": {"type": ["string", "null"]},
+        "group_id": {"type": ["string", "null"]},
+        "page_id": STRING,
+        "group": {"const": False},
+        "only_show_if_degraded": {"type": "boolean"},
+    }
+)
+AFFECTED = strict_object(
+    {"code": STRING, "name": STRING, "old_status": COMPONENT_STATUS, "new_status": COMPONENT_STATUS}
+)
+INCIDENT_UPDATE = keys_required(
+    {
+        "id": STRING,
+        "status": EVENT_STATUS,
+        "body": {"type": "string"},
+        "incident_id": STRING,
+        "created_at": TIME,
+        "updated_at": TIME,
+        "display_at": TIME,
+        "affected_components": {"anyOf": [{"type": "null"}, {"type": "array", "items": AFFECTED}]},
+        "deliver_notifications": {"type": "boolean"},
+        "custom_tweet": {"type": ["string", "null"]},
+        "tweet_id": {"type": ["string", "null"]},
+    }
+)
+INCIDENT = keys_required(
+    {
+        "id": STRING,
+        "name": STRING,
+        "status": EVENT_STATUS,
+        "impact": {"enum": ["none", "minor", "major", "critical", "maintenance"]},
+        "created_at": TIME,
+        "updated_at": TIME,
+        "monitoring_at": TIME_OR_NULL,
+        "resolved_at": TIME_OR_NULL,
+        "started_at": TIME_OR_NULL,
+        "shortlink": {"type": "string", "pattern": "^https?://"},
+        "page_id": STRING,
+        "incident_updates": {"type": "array", "items": INCIDENT_UPDATE, "minItems": 1},
+        "components": {"type": "array", "items": COMPONENT},
+    }
+)
+# A scheduled maintenance is an incident with its window and impact "maintenance".
+INCIDENT["allOf"] = [
+    {
+        "if": {"properties": {"impact": {"const": "maintenance"}}},
+        "then": {
+            "required": ["scheduled_for", "scheduled_until"],
+            "properties": {"scheduled_for": TIME, "scheduled_until": TIME},
+        },
+    }
+]
+WEBHOOK = strict_object(
+    {
+        "meta": keys_required(
+            {
+                "unsubscribe": {"type": ["string", "null"]},
+                "documentation": {"type": ["string", "null"]},
+                "generated_at": TIME,
+            }
+        ),
+        "page": keys_required(
+            {
+                "id": STRING,
+                "status_indicator": {"enum": ["none", "minor", "major", "critical", "maintenance"]},
+                "status_description": STRING,
+            }
+        ),
+        "incident": INCIDENT,
+    }
+)
+
+
+def test_the_statuspage_webhook_posts_the_subscriber_webhook_payload(
+    story: Story, http: HttpServer
+) -> None:
+    urls = [http.statuspage_url("statuspage"), "webhooks=" + http.statuspage_url("webhooks")]
+    result = notify(story, "base", "postmortem", now=AFTER_ALL, urls=urls)
+    assert result.exit_code == 0, result.output
+    validator = jsonschema.Draft202012Validator(WEBHOOK)
+    validator.check_schema(WEBHOOK)
+    assert {r.content_type for r in http.requests} == {"application/json"}
+    for request in http.requests:
+        validator.validate(request.body)
+    assert http.incidents("statuspage") == [
+        (API, "2026-11-30T11:50:00Z"),
+        (MAINTENANCE, "2026-11-30T11:55:00Z"),
+        (API, "2026-11-30T12:10:00Z"),
+        (API, "2026-11-30T12:40:00Z"),  # the resolution and
+        (API, "2026-11-30T12:40:00Z"),  # the postmortem, at the incident's last update
+    ]
+    assert http.incidents("webhooks") == [(MAINTENANCE, "2026-11-30T11:55:00Z")]
+
+    # The resolution's payload: the incident as it was then, every update newest first.
+    incident = http.bodies("statuspage")[3]["incident"]
+    assert incident["status"] == "resolved"
+    assert http.bodies("statuspage")[4]["incident"]["status"] == "postmortem"
+    assert incident["name"] == "Elevated error rates on the API"
+    assert incident["impact"] == "major"
+    assert incident["shortlink"] == API_LINK
+    assert [c["id"] for c in incident["components"]] == ["api"]
+    assert [u["body"] for u in incident["incident_updates"]] == [
+        "Error rates are back to normal.",
+        "A configuration change overloaded the pool.",
+        "We see elevated error rates.",
+    ], "newest first"
+    maintenance = http.bodies("webhooks")[0]["incident"]
+    assert maintenance["impact"] == "maintenance"
+    assert maintenance["scheduled_for"] == "2026-12-01T02:00:00Z"
+    assert maintenance["scheduled_until"] == "2026-12-01T04:00:00Z"
+    assert [c["id"] for c in maintenance["components"]] == ["webhooks"]
+    page = http.bodies("statuspage")[0]["page"]
+    assert page["id"] == http.bodies("webhooks")[0]["page"]["id"]
+
+    # A control: the schema does reject a payload that lacks a key the reference names.
+    for path in (("meta", "generated_at"), ("page", "status_indicator"), ("incident", "shortlink")):
+        broken = copy.deepcopy(http.bodies("statuspage")[0])
+        del broken[path[0]][path[1]]
+        assert not validator.is_valid(broken), path
+    broken = copy.deepcopy(http.bodies("statuspage")[0])
+    del broken["incident"]["incident_updates"][0]["affected_components"]
+    assert not validator.is_valid(broken)
+
+
+def test_each_statuspage_payload_describes_the_update_it_announces(
+    story: Story, http: HttpServer
+) -> None:
+    result = notify(story, "opened", "postmortem", now=AFTER_ALL, urls=[http.statuspage_url("s")])
+    assert result.exit_code == 0, result.output
+    announced = [
+        (b["incident"]["status"], b["incident"]["incident_updates"][0]["body"])
+        for b in http.bodies("s")
+    ]
+    assert announced[:2] == [
+        ("identified", "A configuration change overloaded the pool."),
+        ("resolved", "Error rates are back to normal."),
+    ]
+
+
+def test_a_postmortem_comes_after_the_resolution_it_follows(story: Story, http: HttpServer) -> None:
+    result = notify(story, "opened", "postmortem", now=AFTER_ALL, urls=[http.json_url("a")])
+    assert result.exit_code == 0, result.output
+    assert http.titles("a") == [IDENTIFIED_TITLE, RESOLVED_TITLE, POSTMORTEM_TITLE]
+
+
+def test_a_statuspage_webhook_with_credentials_uses_basic_authentication(
+    story: Story, http: HttpServer
+) -> None:
+    url = f"statuspage+http://receiver:s3cret@127.0.0.1:{http.port}/statuspage"
+    result = notify(story, "base", "opened", now=AT_OPENING, urls=[url])
+    assert result.exit_code == 0, result.output
+    assert [i for i, _ in http.incidents("statuspage")] == [API, MAINTENANCE]
+
+
+# The ledger -------------------------------------------------------------------------------------
+
+
+def test_the_ledger_never_holds_a_target_url(story: Story, http: HttpServer) -> None:
+    down = free_port()
+    urls = [
+        f"json://alice:s3cret-password@127.0.0.1:{http.port}/hook-token-1234?-X-Key=k3y-value",
+        f"api=statuspage+http://127.0.0.1:{http.port}/sp-token-5678?key=0ther-secret",
+        f"json://127.0.0.1:{down}/down-token-9999",
+    ]
+    result = notify(story, "base", "postmortem", now=AFTER_ALL, urls=urls)
+    assert result.exit_code == 1  # the third target is down
+    assert len(http.requests) == 5 + 4
+    text = ledger_text(story)
+    assert LEDGER_FILE in text
+    for secret in (
+        "s3cret-password",
+        "0ther-secret",
+        "k3y-value",
+        "hook-token-1234",
+        "sp-token-5678",
+        "down-token-9999",
+        "alice",
+        "127.0.0.1",
+        str(http.port),
+        str(down),
+        "json://",
+        "statuspage+",
+    ):
+        assert secret not in text, secret
+    assert "s3cret-password" not in result.output
+    recorded = ledger(story)
+    assert recorded is not None
+    assert len(recorded["delivered"]) == 2
+    assert all(len(target) == 16 for target in recorded["delivered"])
+
+
+def test_the_output_shows_no_token_of_a_target_url(story: Story, http: HttpServer) -> None:
+    urls = [
+        f"json://127.0.0.1:{http.port}/hook?-token=t0ken-in-the-query",
+        f"json://127.0.0.1:{http.port}/hook?+Authorization=Bearer%20b3arer-t0ken",
+    ]
+    result = notify(story, "base", "opened", now=AT_OPENING, urls=urls)
+    assert result.exit_code == 0, result.output
+    assert len(http.requests) == 4
+    assert "t0ken-in-the-query" not in result.output
+    assert "b3arer-t0ken" not in result.output
+
+
+def test_a_runner_with_no_git_identity_still_records_the_ledger(
+    story: Story, http: HttpServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with story.repo.config_writer() as config:
+        config.remove_section("user")
+    for name in ("NAME", "EMAIL"):
+        for who in ("AUTHOR", "COMMITTER"):
+            monkeypatch.delenv(f"GIT_{who}_{name}", raising=False)
+    monkeypatch.delenv("EMAIL", raising=False)
+    (tmp_path / "home").mkdir()
+    env = {
+        URLS_VARIABLE: http.json_url("hook"),
+        "HOME": str(tmp_path / "home"),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        # No guess from the host name either, as on a runner whose name has no domain.
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "user.useConfigOnly",
+        "GIT_CONFIG_VALUE_0": "true",
+    }
+    args = ["notify", "--root", str(story.root), "--now", AT_OPENING]
+    args += ["--since", story.revisions["base"], "--until", story.revisions["opened"]]
+    for _ in range(2):
+        result = CliRunner().invoke(main, args, env=env)
+        assert len(http.requests) == 2, "sent once, and never again"
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+            result.exception
+        )
+        assert result.exit_code == 0, result.output
+        assert ledger(story) is not None
+
+
+def test_the_ledger_commit_names_the_revision_notified_up_to(story: Story) -> None:
+    """The deploy workflow reads the last notified revision from the ledger branch's
+    latest commit subject (docs/notifications.md): keep this format."""
+    head = story.revisions["postmortem"]
+    result = notify(story, "base", head, now=AFTER_ALL, urls=[])
+    assert result.exit_code == 0, result.output
+    subject = story.repo.commit(LEDGER_BRANCH).summary
+    assert subject == f"Notifications up to {head} at 2026-11-30 13:00 UTC"
+    assert story.repo.commit(LEDGER_BRANCH).tree.blobs[0].name == LEDGER_FILE
+    assert len(story.repo.commit(LEDGER_BRANCH).tree) == 1
+
+
+# --dry-run --------------------------------------------------------------------------------------
+
+
+def test_dry_run_prints_each_message_and_its_targets_and_sends_nothing(
+    story: Story, smtp: SmtpServer, http: HttpServer
+) -> None:
+    customers = "customers@lists.example.com"
+    urls = [smtp.url(customers), "api=" + http.json_url("api-team")]
+    result = notify(story, "base", "opened", now=AT_OPENING, urls=urls, dry_run=True)
+    assert result.exit_code == 0, result.output
+    assert smtp.mails == []
+    assert http.requests == []
+    assert ledger(story) is None, "no ledger commit"
+    assert "2 notices, 2 targets (dry run)" in result.stderr
+    blocks = result.stdout.split("== ")[1:]
+    assert len(blocks) == 2
+    opened, scheduled = blocks
+    head, _, message = opened.partition("\n")
+    # Targets are named without anything that could be a secret: scheme, host, ledger id.
+    assert re.fullmatch(
+        rf"{re.escape(OPENED_KEY)} → mailto://example\.com \(target [0-9a-f]{{16}}\), "
+        r"json://127\.0\.0\.1 \(target [0-9a-f]{16}\)",
+        head,
+    ), head
+    assert message.startswith(f"{OPENED_TITLE}\n\nWe see elevated error rates.")
+    assert "Affected: API" in message
+    assert API_LINK in message
+    head, _, message = scheduled.partition("\n")
+    assert head.startswith(f"{SCHEDULED_KEY} → mailto://")
+    assert "api-team" not in head, "the API team did not ask for webhooks"
+    assert message.startswith(SCHEDULED_TITLE)
+
+    # After a real run, a dry run shows that nobody is owed anything.
+    assert notify(story, "base", "opened", now=AT_OPENING, urls=urls).exit_code == 0
+    commits = ledger_commits(story)
+    again = notify(story, "base", "opened", now=AT_OPENING, urls=urls, dry_run=True)
+    assert again.exit_code == 0
+    assert again.stdout.count("→ no target") == 2
+    assert ledger_commits(story) == commits
+    assert len(smtp.mails) == 2
+    assert len(http.requests) == 1
+
+
+# Configuration ------------------------------------------------------------------------------------
+
+
+def test_a_line_that_is_not_a_target_is_an_error_with_its_number(
+    story: Story, http: HttpServer
+) -> None:
+    urls = [http.json_url("fine"), "", "# a comment", "api: https://example.com/hook"]
+    result = notify(story, "base", "opened", now=AT_OPENING, urls=urls)
+    assert result.exit_code == 1
+    assert f"{URLS_VARIABLE}, line 4:" in result.stderr
+    assert http.requests == []
+    assert ledger(story) is None
+
+
+def test_an_unknown_kind_of_url_is_an_error_with_its_number_and_no_secret(
+    story: Story, http: HttpServer
+) -> None:
+    urls = [http.json_url("fine"), "slak://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ"]
+    result = notify(story, "base", "opened", now=AT_OPENING, urls=urls)
+    assert result.exit_code == 1
+    assert http.requests == []
+    assert ledger(story) is None
+    assert f"{URLS_VARIABLE}, line 2" in result.stderr
+    assert "TIiajkdnlazkcOXrIdevi7FQ" not in result.stderr
+
+
+def test_a_prefix_that_is_no_component_is_an_error_with_its_number(
+    story: Story, http: HttpServer
+) -> None:
+    urls = [http.json_url("fine"), "apl=" + http.json_url("api-team")]
+    result = notify(story, "base", "opened", now=AT_OPENING, urls=urls)
+    assert result.exit_code == 1
+    assert f"{URLS_VARIABLE}, line 2" in result.stderr
+    assert "apl" in result.stderr
+
+
+def test_targets_from_the_file_named_by_statusgen_notify_config(
+    story: Story, http: HttpServer, tmp_path: Path
+) -> None:
+    """As a real process, with the file variant of the configuration."""
+    config = tmp_path / "targets.txt"
+    config.write_text(
+        "; apprise's text format\n"
+        "# the API team only hears about the API\n"
+        f"api = {http.json_url('api-team')}\n"
+        "\n"
+        f"{http.statuspage_url('statuspage')}\n",
+        encoding="utf-8",
+    )
+
+    def run(config_path: Path) -> subprocess.CompletedProcess[str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in (URLS_VARIABLE, CONFIG_VARIABLE)
+        }
+        env[CONFIG_VARIABLE] = str(config_path)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "statusgen",
+                "notify",
+                *("--root", str(story.root), "--now", AT_OPENING),
+                *("--since", story.revisions["base"], "--until", story.revisions["opened"]),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=60,
+        )
+
+    missing = run(tmp_path / "no-such-file.txt")
+    assert missing.returncode == 1
+    assert f"{CONFIG_VARIABLE}: {tmp_path / 'no-such-file.txt'}: No such file" in missing.stderr
+    assert ledger(story) is None
+
+    result = run(config)
+    assert result.returncode == 0, result.stderr
+    assert http.titles("api-team") == [OPENED_TITLE]
+    assert [i for i, _ in http.incidents("statuspage")] == [API, MAINTENANCE]
