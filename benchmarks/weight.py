@@ -1,14 +1,15 @@
 """What a reader's browser downloads on a page's first load, measured in Chromium.
 
-The site is served on 127.0.0.1; Playwright records every response of the page's first
-load (Debian's /usr/bin/chromium, never a downloaded browser). Each body is weighed raw
-and gzipped (level 6, what static hosts serve).
+The site is served on 127.0.0.1, gzipped as static hosts serve it; Playwright records
+every response of the page's first load (Debian's /usr/bin/chromium, never a downloaded
+browser). Each body is weighed raw and gzipped (level 6).
 """
 
 from __future__ import annotations
 
 import functools
 import gzip
+import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,15 +51,35 @@ class PageWeight:
         return sum(self.raw.values())
 
 
-class _Quiet(SimpleHTTPRequestHandler):
+class _StaticHost(SimpleHTTPRequestHandler):
+    """Serves files as static hosts do: gzipped for clients that accept it."""
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not accepts_gzip or not path.is_file() or path.suffix not in COMPRESSED:
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".atom", ".rss", ".ics"}
 
 
 @contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_Quiet, directory=str(folder))
+    handler = functools.partial(_StaticHost, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
