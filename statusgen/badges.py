@@ -15,7 +15,6 @@ import xml.etree.ElementTree as ET
 
 from statusgen.context import RenderContext, json_bytes
 from statusgen.model import ComponentStatus
-from statusgen.state import Indicator
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 STATUS_BADGE = "status"
@@ -33,13 +32,6 @@ COMPONENT_COLORS = {
     ComponentStatus.DEGRADED_PERFORMANCE: "#8a6100",
     ComponentStatus.PARTIAL_OUTAGE: "#bc4c00",
     ComponentStatus.MAJOR_OUTAGE: "#c62828",
-}
-INDICATOR_COLORS = {
-    Indicator.NONE: COMPONENT_COLORS[ComponentStatus.OPERATIONAL],
-    Indicator.MAINTENANCE: COMPONENT_COLORS[ComponentStatus.UNDER_MAINTENANCE],
-    Indicator.MINOR: COMPONENT_COLORS[ComponentStatus.DEGRADED_PERFORMANCE],
-    Indicator.MAJOR: COMPONENT_COLORS[ComponentStatus.PARTIAL_OUTAGE],
-    Indicator.CRITICAL: COMPONENT_COLORS[ComponentStatus.MAJOR_OUTAGE],
 }
 
 # Advance widths of the printable ASCII characters (space to tilde) in Verdana at 11px,
@@ -72,7 +64,7 @@ def render_badges(context: RenderContext) -> dict[str, bytes]:
         STATUS_BADGE: (
             language.gettext("status"),
             language.indicator(state.indicator),
-            INDICATOR_COLORS[state.indicator],
+            COMPONENT_COLORS[state.indicator.component_status],
         )
     }
     for component in state.site.catalog.components:

@@ -53,13 +53,6 @@ STATUS_CLASS = {
     ComponentStatus.PARTIAL_OUTAGE: "partial",
     ComponentStatus.MAJOR_OUTAGE: "major",
 }
-INDICATOR_CLASS = {
-    "none": "ok",
-    "maintenance": "maintenance",
-    "minor": "degraded",
-    "major": "partial",
-    "critical": "major",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,7 +565,7 @@ class PageRenderer:
             "status": {
                 "indicator": state.indicator.value,
                 "description": language.indicator(state.indicator.value),
-                "class": INDICATOR_CLASS[state.indicator.value],
+                "class": STATUS_CLASS[state.indicator.component_status],
             },
             "generated": Time(isoformat(state.now), language.format_datetime(state.now)),
             **(globals_ or {}),

@@ -42,6 +42,11 @@ class Indicator(enum.StrEnum):
         """Statuspage's wording for the indicator (the API publishes it verbatim)."""
         return _DESCRIPTIONS[self]
 
+    @property
+    def component_status(self) -> ComponentStatus:
+        """The component status it corresponds to: what it looks like (colour, icon)."""
+        return _STATUS_OF_INDICATOR[self]
+
 
 _DESCRIPTIONS = {
     Indicator.NONE: "All Systems Operational",
@@ -49,6 +54,13 @@ _DESCRIPTIONS = {
     Indicator.MAJOR: "Partial System Outage",
     Indicator.CRITICAL: "Major Service Outage",
     Indicator.MAINTENANCE: "Service Under Maintenance",
+}
+_STATUS_OF_INDICATOR = {
+    Indicator.NONE: ComponentStatus.OPERATIONAL,
+    Indicator.MAINTENANCE: ComponentStatus.UNDER_MAINTENANCE,
+    Indicator.MINOR: ComponentStatus.DEGRADED_PERFORMANCE,
+    Indicator.MAJOR: ComponentStatus.PARTIAL_OUTAGE,
+    Indicator.CRITICAL: ComponentStatus.MAJOR_OUTAGE,
 }
 _SEVERITY = (Indicator.NONE, Indicator.MINOR, Indicator.MAJOR, Indicator.CRITICAL)
 _INDICATOR_OF_IMPACT = {
