@@ -261,7 +261,7 @@ class Author:
         at: datetime,
     ) -> str:
         if choice.text is not None:
-            return choice.text.strip()
+            return _checked_message(choice.text.strip())
         name = choice.template or DEFAULT_FOR_STATUS.get(status)
         if name is None:
             raise StatusgenError(
@@ -356,6 +356,30 @@ class _Overlay:
 
     def event_paths(self) -> list[str]:
         return sorted({*self.base.event_paths(), self.path})
+
+
+def _checked_message(text: str) -> str:
+    """A message is one update: a ``#`` or ``##`` heading in it would start another
+    update, or the postmortem, without anyone meaning to.
+
+    :raises StatusgenError: naming the line of the message.
+    """
+    fence = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+        elif _SECTION_START.match(line):
+            raise StatusgenError(
+                f"line {number} of the message is a level-1 or level-2 heading "
+                f"('{stripped}'): it would start another update; use ### for a heading "
+                "inside an update"
+            )
+    return text
 
 
 def _insertion_line(lines: list[str], event: Incident | Maintenance, at: datetime) -> int:

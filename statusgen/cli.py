@@ -117,7 +117,7 @@ def validate(root: Path, output_format: str) -> None:
         read_site_config(root)
     except ContentErrors as config_errors:
         errors += config_errors.errors
-    errors.sort()
+    errors.sort(key=lambda e: e.sort_key)
     if output_format == "json":
         document = {
             "valid": not errors,
@@ -474,7 +474,8 @@ def diff(base: str, head: str, root: Path, now: datetime | None) -> None:
     for revision in (base, head):
         site, errors = read_site(RevisionSource(repo, revision, root))
         if errors or site is None:
-            raise ContentErrors(errors)
+            listed = "\n".join(str(e) for e in sorted(errors, key=lambda e: e.sort_key))
+            raise StatusgenError(f"revision {revision} has errors:\n{listed}")
         sites.append(site)
     moment = now or datetime.now(UTC)
     change = compare(sites[0], sites[1], moment, read_site_config(root).url or "")

@@ -141,7 +141,7 @@ class AppriseTarget:
         if not self.apprise.add(url):
             raise ValueError(f"'{_describe(url)}' is not a URL apprise understands")
         self.id, self.tags = _target_id(url), tags
-        self.description = _describe(url, self.id)
+        self.description = _describe(url, self.id, tags)
 
     def send(self, notice: Notice, message: Message) -> bool:
         return bool(
@@ -156,7 +156,7 @@ class StatuspageWebhook:
 
     def __init__(self, url: str, tags: frozenset[str], state: PageState, config: SiteConfig):
         self.id, self.tags = _target_id(url), tags
-        self.description = _describe(url, self.id)
+        self.description = _describe(url, self.id, tags)
         parts = urlsplit(url[len(WEBHOOK_PREFIX) :])
         self.headers = {"Content-Type": "application/json", "User-Agent": "statusgen"}
         if parts.username is not None:
@@ -258,12 +258,16 @@ def _components_of(names: list[str], catalog: Catalog) -> frozenset[str]:
     return frozenset(found)
 
 
-def _describe(url: str, target_id: str | None = None) -> str:
-    """A target in words that never show a secret: its scheme, its host, its ledger id.
-    (Tokens hide in paths, queries and user names, and job logs are often public.)"""
+def _describe(url: str, target_id: str | None = None, tags: frozenset[str] = frozenset()) -> str:
+    """A target in words that never show a secret: its scheme, its host, its ledger id and
+    its components. (Tokens hide in paths, queries and user names, and job logs are often
+    public.)"""
     parts = urlsplit(url)
     where = f"{parts.scheme}://{parts.hostname or '…'}"
-    return where if target_id is None else f"{where} (target {target_id})"
+    if target_id is None:
+        return where
+    limited = f", components {','.join(sorted(tags))}" if tags else ""
+    return f"{where} (target {target_id}{limited})"
 
 
 # The ledger --------------------------------------------------------------------------

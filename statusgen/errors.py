@@ -16,7 +16,7 @@ class StatusgenError(Exception):
     """An error the user can fix; its message is shown without a traceback."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class ContentError:
     """One problem in one file: ``path:line: message``."""
 
@@ -28,17 +28,18 @@ class ContentError:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
 
+    @property
+    def sort_key(self) -> tuple[str, int, str]:
+        """File, then line (an error of the whole file first), then message."""
+        return (self.path, self.line or 0, self.message)
+
 
 class ContentErrors(StatusgenError):
     """Raised when a status repository has problems; carries every one of them."""
 
     def __init__(self, errors: Sequence[ContentError]) -> None:
-        self.errors = tuple(sorted(errors, key=_error_order))
+        self.errors = tuple(sorted(errors, key=lambda e: e.sort_key))
         super().__init__("\n".join(str(e) for e in self.errors))
-
-
-def _error_order(error: ContentError) -> tuple[str, int, str]:
-    return (error.path, error.line or 0, error.message)
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:

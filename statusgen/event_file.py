@@ -481,16 +481,18 @@ def _read_updates(
 def _read_update(
     heading: _Heading, event_type: EventType, log: ErrorLog, type_known: bool
 ) -> Update | None:
-    match = _UPDATE_HEADING.fullmatch(heading.text)
+    # No-break spaces come with headings pasted from chat and documents: spaces all the same.
+    text = heading.text.replace("\u00a0", " ").replace("\u202f", " ")
+    match = _UPDATE_HEADING.fullmatch(text)
     if match is None:
-        if _STARTS_WITH_DATE.match(heading.text):
+        if _STARTS_WITH_DATE.match(text):
             message = (
-                f"update heading '## {heading.text}' has no status: write it like "
+                f"update heading '## {text}' has no status: write it like "
                 f"'{HEADING_EXAMPLE}', with spaces around the separator (—, –, -, | or ·)"
             )
         else:
             message = (
-                f"level-2 heading '## {heading.text}' is not an update: updates start with "
+                f"level-2 heading '## {text}' is not an update: updates start with "
                 f"'{HEADING_EXAMPLE}'; use '###' for a heading inside an update"
             )
         log.add(heading.line, message)

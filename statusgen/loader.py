@@ -62,9 +62,18 @@ class FolderSource:
             return None
 
     def event_paths(self) -> list[str]:
+        """:raises OSError: when ``incidents/`` or a folder in it cannot be read."""
         found: list[str] = []
         base = self.root / INCIDENTS_DIR
-        for directory, subdirectories, files in os.walk(base):
+        if not base.exists() and not base.is_symlink():
+            return found  # no incidents yet
+        if not base.is_dir():
+            raise NotADirectoryError(0, "not a folder (or a link to nothing)", str(base))
+
+        def fail(error: OSError) -> None:
+            raise error
+
+        for directory, subdirectories, files in os.walk(base, onerror=fail):
             subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
             for name in sorted(files):
                 if is_event_file(name):
@@ -73,8 +82,9 @@ class FolderSource:
 
 
 def is_event_file(name: str) -> bool:
-    """Whether a file name under ``incidents/`` is an incident or maintenance."""
-    return name.endswith(EVENT_SUFFIX) and not name.startswith(".")
+    """Whether a file name under ``incidents/`` is an incident or maintenance (``.md``,
+    in any case: ``Outage.MD`` is one, reported for its name rather than ignored)."""
+    return name.lower().endswith(EVENT_SUFFIX) and not name.startswith(".")
 
 
 def event_id_of(path: str) -> str:
@@ -102,7 +112,20 @@ def read_site(root: Path | ContentSource) -> tuple[Site | None, list[ContentErro
 
     events: list[Incident | Maintenance] = []
     first_path_of_id: dict[str, str] = {}
-    for path in source.event_paths():
+    try:
+        paths = source.event_paths()
+    except OSError as error:
+        where = Path(error.filename or INCIDENTS_DIR)
+        shown = (
+            where.relative_to(root)
+            if isinstance(root, Path) and where.is_relative_to(root)
+            else where
+        )
+        errors.append(
+            ContentError(shown.as_posix(), None, f"cannot be read: {error.strerror or error}")
+        )
+        paths = []
+    for path in paths:
         log = ErrorLog(path)
         event_id = event_id_of(path)
         if not is_valid_id(event_id):
@@ -116,6 +139,8 @@ def read_site(root: Path | ContentSource) -> tuple[Site | None, list[ContentErro
         else:
             first_path_of_id[event_id] = path
         data = _read(source, path, log)
+        if data is None and not log:
+            log.add(None, "cannot be read: it does not exist (a link to nothing?)")
         text = None if data is None else decode_source(data, log)
         event = None if text is None else parse_event(text, event_id, log, component_ids)
         errors.extend(log.errors)

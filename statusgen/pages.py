@@ -548,6 +548,8 @@ class PageRenderer:
     ) -> None:
         self.pages = SitePages(context, history_page_size)
         self.environment = environment
+        # Titles and names are plain text: escaped, always (MkDocs' environment is not).
+        environment.autoescape = True
         environment.add_extension("jinja2.ext.i18n")
         # Added by the i18n extension, so unknown to type checkers.
         install = environment.install_gettext_translations  # type: ignore[attr-defined]

@@ -993,7 +993,7 @@ INVALID_REQUESTS = [
     pytest.param(
         ["new", "X", "-c", "api", "-m", "We look.\n\n## Details\nMore."],
         1,
-        "level-2 heading '## Details' is not an update",
+        "line 3 of the message is a level-1 or level-2 heading ('## Details')",
         id="message-with-level-2-heading",
     ),
     pytest.param(
@@ -1440,3 +1440,29 @@ def test_full_story_as_real_processes(tmp_path: Path) -> None:
     )
     assert [u.status.value for u in final.updates] == ["investigating", "identified", "resolved"]
     assert final.postmortem is not None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Root cause found.\n## 2026-11-28 12:00 UTC — resolved\nAll good.",
+        "Root cause found.\n# Postmortem\nDone.",
+    ],
+)
+def test_a_message_cannot_smuggle_in_another_update_or_a_postmortem(
+    root: Path, message: str
+) -> None:
+    path = written_path(
+        run("new", "Cut", "-c", "api", "--at", "2026-11-28 10:00 UTC", "--root", root)
+    )
+    before = path.read_bytes()
+    result = run("update", path.stem, "-s", "identified", "-m", message, "--root", root)
+    assert result.exit_code == 1
+    assert "line 2 of the message is a level-1 or level-2 heading" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_heading_inside_a_code_block_of_a_message_is_text(root: Path) -> None:
+    message = "Logs:\n```\n## not a heading\n```"
+    path = written_path(run("new", "Cut", "-c", "api", "-m", message, "--root", root))
+    assert "## not a heading" in path.read_text()

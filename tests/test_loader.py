@@ -161,11 +161,35 @@ def test_hidden_files_and_folders_are_ignored(make_repo: RepoWriter) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["README", "notes.txt", "2026-11-28-api.markdown", "2026-11-28-api.md.bak", "x.MD", "x.md~"],
+    ["README", "notes.txt", "2026-11-28-api.markdown", "2026-11-28-api.md.bak", "x.md~"],
 )
 def test_files_that_are_not_md_are_ignored(make_repo: RepoWriter, name: str) -> None:
     site = only_site(make_repo({"2026-11-28-api.md": VALID, name: b"\x00\xff garbage"}))
     assert [e.id for e in site.events] == ["2026-11-28-api"]
+
+
+def test_an_uppercase_suffix_is_read_not_ignored(make_repo: RepoWriter) -> None:
+    _, errors = read_site(make_repo({"2026-11-28-api.md": VALID, "Outage.MD": VALID}))
+    assert [(e.path, e.line) for e in errors] == [("incidents/Outage.MD", None)]
+    assert "file name 'Outage' is not a valid id" in errors[0].message
+
+
+def test_a_broken_link_is_reported(make_repo: RepoWriter) -> None:
+    root = make_repo({"2026-11-28-api.md": VALID})
+    (root / "incidents" / "2026-11-29-gone.md").symlink_to(root / "nowhere.md")
+    _, errors = read_site(root)
+    assert [(e.path, e.message) for e in errors] == [
+        ("incidents/2026-11-29-gone.md", "cannot be read: it does not exist (a link to nothing?)")
+    ]
+
+
+def test_incidents_that_is_not_a_folder_is_reported(make_repo: RepoWriter) -> None:
+    root = make_repo()
+    shutil.rmtree(root / "incidents")
+    (root / "incidents").write_text("not a folder")
+    _, errors = read_site(root)
+    assert [(e.path, e.line) for e in errors] == [("incidents", None)]
+    assert errors[0].message.startswith("cannot be read: not a folder")
 
 
 def test_missing_incidents_folder_is_fine(make_repo: RepoWriter) -> None:

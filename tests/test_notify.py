@@ -914,7 +914,7 @@ def test_dry_run_prints_each_message_and_its_targets_and_sends_nothing(
     # Targets are named without anything that could be a secret: scheme, host, ledger id.
     assert re.fullmatch(
         rf"{re.escape(OPENED_KEY)} → mailto://example\.com \(target [0-9a-f]{{16}}\), "
-        r"json://127\.0\.0\.1 \(target [0-9a-f]{16}\)",
+        r"json://127\.0\.0\.1 \(target [0-9a-f]{16}, components api\)",
         head,
     ), head
     assert message.startswith(f"{OPENED_TITLE}\n\nWe see elevated error rates.")

@@ -381,3 +381,15 @@ def test_preview_serves_outputs_files_and_redirects(make_repo: RepoWriter) -> No
     )
     assert preview.respond("/statusgen/base.html")[0] == 404  # templates are not files
     assert preview.respond("/../components.yml")[0] == 404
+
+
+def test_titles_are_text_not_markup(make_repo: RepoWriter) -> None:
+    title = "<script>alert(1)</script> & AT&T <SSO>"
+    text = INCIDENT.replace("title: API errors", f'title: "{title}"')
+    root = make_site(make_repo, {"2026-11-28-api.md": text})
+    site = build_site(root, root / "site", NOW).site_dir
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; AT&amp;T &lt;SSO&gt;"
+    for page in ("incidents/2026-11-28-api/index.html", "history/index.html", "index.html"):
+        html = (site / page).read_text()
+        assert "<script>alert" not in html, page
+        assert escaped in html, page
