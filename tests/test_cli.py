@@ -393,3 +393,23 @@ def test_schemas_accept_the_example_site_and_reject_typos() -> None:
             {"title": "x", "type": "maintenance", "impact": "major", "components": []}
         )
     )
+
+
+def test_errors_with_and_without_a_line_in_one_file(make_repo: RepoWriter) -> None:
+    """A bad file name has no line; the file's other errors do: both are reported."""
+    root = make_repo({"Bad_Name.md": VALID_INCIDENT.replace("impact: major", "impact: severe")})
+    for output_format in ("text", "github", "json"):
+        result = statusgen("validate", "--format", output_format, "--root", str(root))
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert "'Bad_Name'" in result.stdout
+        assert "severe" in result.stdout
+
+
+def test_no_break_spaces_in_an_update_heading_are_spaces(make_repo: RepoWriter) -> None:
+    heading = "## 2026-11-28 14:02\u00a0UTC\u00a0—\u00a0investigating"
+    root = make_repo(
+        {"a.md": VALID_INCIDENT.replace("## 2026-11-28 14:02 UTC — investigating", heading)}
+    )
+    result = statusgen("validate", "--root", str(root))
+    assert result.returncode == 0, result.stdout
