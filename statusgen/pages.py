@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -584,6 +585,21 @@ class PageRenderer:
     def render_all(self) -> dict[str, bytes]:
         """Every page: ``{output path: HTML bytes}``."""
         return {page.output_path: self.render(page) for page in self.pages}
+
+    def sitemap(self) -> bytes:
+        """``sitemap.xml``: every page but the 404, with absolute URLs (no dates, so that
+        a rebuild gives the same bytes)."""
+        config = self.pages.context.config
+        urls = "".join(
+            f"<url><loc>{escape(config.absolute_url(page.path))}</loc></url>\n"
+            for page in self.pages
+            if page.filename == "index.html"
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{urls}</urlset>\n"
+        ).encode()
 
     def render_path(self, path: str) -> bytes | None:
         """The page at ``path`` (a URL path relative to the site root), or None."""

@@ -95,8 +95,10 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
         theme = config.theme
         if theme.name == "material":
             theme["font"] = False  # no request to Google Fonts, ever
-        # statusgen writes its own 404 page, in the status pages' light layout.
+        # statusgen writes its own 404 page, in the status pages' light layout, and its
+        # own sitemap (MkDocs' lists only its own pages, and dates them with the clock).
         theme.static_templates.discard("404.html")
+        theme.static_templates.discard("sitemap.xml")
         # Templates shipped here come after the site's custom_dir, which overrides them.
         if str(TEMPLATES_DIR) not in theme.dirs:
             theme.dirs.insert(1 if theme.custom_dir else 0, str(TEMPLATES_DIR))
@@ -142,17 +144,25 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.context is not None
         started = time.perf_counter()
-        pages = self.page_renderer(config, self.context).render_all()
+        renderer = self.page_renderer(config, self.context)
+        pages = renderer.render_all() | {"sitemap.xml": renderer.sitemap()}
         self.timings["pages"] = time.perf_counter() - started
         started = time.perf_counter()
         generated = pages | render_outputs(self.context)
         self.timings["outputs"] = time.perf_counter() - started
-        for file in files:
-            if file.dest_uri in generated:
-                raise PluginError(
-                    f"statusgen: {file.src_uri} (in {config.docs_dir} or the theme) would "
-                    f"replace the generated /{file.dest_uri}: rename or remove it"
-                )
+        docs_dir = Path(config.docs_dir)
+        for file in list(files):
+            if file.dest_uri not in generated:
+                continue
+            source = Path(file.abs_src_path or "")
+            if not source.is_relative_to(docs_dir):
+                files.remove(file)  # a theme's file (Material's sitemap.xml): ours replaces it
+                continue
+            shown = os.path.relpath(source, Path(config.config_file_path).parent)
+            raise PluginError(
+                f"statusgen: {shown} would replace the generated /{file.dest_uri}: "
+                "rename or remove it"
+            )
         for path, data in generated.items():
             files.append(File.generated(config, path, content=data))
         return files

@@ -182,6 +182,14 @@ def test_build_is_reproducible(tmp_path: Path, example_site: Path) -> None:
     assert tree(again) == tree(example_site)
 
 
+def test_sitemap_lists_the_pages_with_absolute_urls(example_site: Path) -> None:
+    sitemap = (example_site / "sitemap.xml").read_text()
+    assert "<loc>https://status.example.com/</loc>" in sitemap
+    assert "<loc>https://status.example.com/incidents/2026-11-28-api-error-rates/</loc>" in sitemap
+    assert "404" not in sitemap
+    assert not (example_site / "sitemap.xml.gz").exists()
+
+
 def test_a_failed_build_leaves_the_previous_site_untouched(make_repo: RepoWriter) -> None:
     root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
     site = root / "public"
@@ -257,7 +265,7 @@ def test_a_page_of_the_owner_cannot_silently_replace_a_generated_one(make_repo: 
     root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
     (root / "pages" / "index.md").write_text("# Welcome\n")
     with pytest.raises(
-        StatusgenError, match=r"index\.md .* would replace the generated /index\.html"
+        StatusgenError, match=r"statusgen: pages/index\.md would replace the generated /index\.html"
     ):
         build_site(root, root / "site", NOW)
 
