@@ -79,6 +79,8 @@ class Language:
             self.locale = Locale("en")
         self.code = str(self.locale).replace("_", "-")
         self.translations = _translations(str(self.locale))
+        self.translated = isinstance(self.translations, Translations)
+        """Whether statusgen's words have a catalog in this language."""
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)

@@ -10,6 +10,7 @@ Material's bundle or web fonts: a status page must load fast and from its own ho
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from datetime import UTC, datetime
@@ -25,7 +26,8 @@ from mkdocs.structure.files import File, Files
 
 from statusgen.config import DEFAULT_FEED_LENGTH, SiteConfig
 from statusgen.context import RenderContext
-from statusgen.i18n import Language
+from statusgen.errors import did_you_mean
+from statusgen.i18n import Language, available_languages
 from statusgen.loader import read_site
 from statusgen.markup import MarkdownRenderer
 from statusgen.model import Site
@@ -36,6 +38,7 @@ from statusgen.timestamps import TimestampError, parse_timestamp
 from statusgen.uptime import DEFAULT_WINDOW_DAYS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+log = logging.getLogger("mkdocs.plugins.statusgen")
 NOW_VARIABLE = "STATUSGEN_NOW"
 """An environment variable that sets "now" for a build run by ``mkdocs build``."""
 
@@ -84,6 +87,14 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
 
     def prepare(self, config: MkDocsConfig) -> None:
         """Check the options and set the theme up for status pages."""
+        known = self.config._schema_keys
+        for key in self.config:
+            if key not in known:
+                # MkDocs only warns; an option with a typo must not be ignored silently.
+                raise PluginError(
+                    f"statusgen: unknown option '{key}'{did_you_mean(key, known)}; "
+                    f"the options are {', '.join(sorted(known))}"
+                )
         for key in ("uptime_days", "feed_length", "history_page_size"):
             if self.config[key] < 1:
                 raise PluginError(f"statusgen: '{key}' must be at least 1")
@@ -106,7 +117,16 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
     def render_context(self, config: MkDocsConfig, site: Site, now: datetime) -> RenderContext:
         """What the renderers read: the page state at ``now`` and the site's settings."""
         theme = config.theme
-        language = Language(str(theme.get("language") or theme.get("locale") or "en"))
+        requested = str(theme.get("language") or theme.get("locale") or "en")
+        language = Language(requested)
+        if not language.translated and language.locale.language != "en":
+            log.warning(
+                "statusgen: no translation for '%s' (there are: en, %s): statusgen's words "
+                "are in English, dates follow '%s'",
+                requested,
+                ", ".join(available_languages()),
+                language.code,
+            )
         site_config = SiteConfig(
             name=config.site_name,
             url=config.site_url.rstrip("/") + "/" if config.site_url else None,

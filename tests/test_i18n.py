@@ -75,3 +75,9 @@ def test_unknown_language_falls_back_to_english() -> None:
 
 def test_every_status_has_a_label() -> None:
     assert set(LABELS) == {*ComponentStatus, *IncidentStatus, *MaintenanceStatus}
+
+
+def test_languages_know_whether_they_are_translated() -> None:
+    assert Language("fr").translated
+    assert not Language("de").translated
+    assert not Language("en").translated  # English is the source: nothing to translate

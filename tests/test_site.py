@@ -248,6 +248,11 @@ def test_build_command_prints_no_banner(make_repo: RepoWriter) -> None:
             "'uptime_days' must be at least 1",
         ),
         (
+            "site_name: X\nsite_url: https://x.test/\ndocs_dir: pages\n"
+            "plugins:\n  - statusgen:\n      uptime_dayz: 30\n",
+            "unknown option 'uptime_dayz' (did you mean 'uptime_days'?)",
+        ),
+        (
             "site_name: X\nsite_url: https://x.test/\ndocs_dir: missing\nplugins: [statusgen]\n",
             "missing",
         ),
