@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import socket
 import subprocess
@@ -406,3 +407,18 @@ def test_titles_are_text_not_markup(make_repo: RepoWriter) -> None:
         html = (site / page).read_text()
         assert "<script>alert" not in html, page
         assert escaped in html, page
+
+
+def test_properdocs_builds_the_same_status_pages(tmp_path: Path, example_site: Path) -> None:
+    """ProperDocs continues MkDocs 1.x: the plugin runs on it unchanged."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "properdocs"), "build", "--site-dir", str(tmp_path)],
+        cwd=PROJECT,
+        env={**os.environ, "STATUSGEN_NOW": "2026-11-30 12:00 UTC"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for page in ("index.html", "incidents/2026-11-28-api-error-rates/index.html", "feed.atom"):
+        assert (tmp_path / page).read_bytes() == (example_site / page).read_bytes(), page
