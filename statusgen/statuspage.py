@@ -129,7 +129,7 @@ class StatuspageDocuments:
 
     def _component(self, component: Component, position: int) -> JSON:
         created = self._component_created_at(component)
-        changes = [e.updated_at for e in self.state.events if component.id in e.event.components]
+        changes = [e.updated_at for e in self.state.events_by_component[component.id]]
         return {
             "id": component.id,
             "name": component.name,
@@ -151,11 +151,7 @@ class StatuspageDocuments:
         statuses = [self.state.component_statuses[c.id] for c in members]
         worst = max(statuses, key=lambda s: s.severity, default=ComponentStatus.OPERATIONAL)
         created = min((self._component_created_at(c) for c in members), default=self._first_time())
-        changes = [
-            e.updated_at
-            for e in self.state.events
-            if any(c.id in e.event.components for c in members)
-        ]
+        changes = [e.updated_at for c in members for e in self.state.events_by_component[c.id]]
         return {
             "id": group.id,
             "name": group.name,
