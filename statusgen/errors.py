@@ -8,6 +8,7 @@ them all, so that one run of ``statusgen validate`` shows every problem at once.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -42,6 +43,15 @@ class ContentErrors(StatusgenError):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
+def visible(text: str) -> str:
+    """``text`` with invisible characters (zero-width spaces, directional marks, other
+    format and control characters) written as ``<U+200B>``: a message must show what
+    is wrong even when the culprit cannot be seen."""
+    return "".join(
+        f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cf", "Cc") else c for c in text
+    )
+
+
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """A `` (did you mean 'x'?)`` hint for a mistyped value, or an empty string."""
     matches = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
@@ -64,7 +74,7 @@ class ErrorLog:
         self.errors: list[ContentError] = []
 
     def add(self, line: int | None, message: str) -> None:
-        self.errors.append(ContentError(self.path, line, message))
+        self.errors.append(ContentError(self.path, line, visible(message)))
 
     def __bool__(self) -> bool:
         return bool(self.errors)

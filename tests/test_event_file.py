@@ -1669,3 +1669,12 @@ def test_text_after_a_comment_before_the_first_update_is_an_error(
         f"{before}\n## 2026-11-28 14:02 UTC — investigating\n",
     )
     assert any("text before the first update" in e.message for e in errors)
+
+
+def test_an_invisible_character_is_shown_in_the_message(make_repo: RepoWriter) -> None:
+    errors = errors_of(
+        make_repo,
+        "---\ntitle: T\nimpact: minor\ncomponents: [a\u200bpi]\n---\n"
+        "## 2026-11-28 14:02 UTC — investigating\n",
+    )
+    assert_error(errors, 4, "unknown component 'a<U+200B>pi'")
