@@ -13,11 +13,13 @@ from typing import Any
 
 import yaml
 
-from statusgen.errors import ContentError, ContentErrors
+from statusgen.errors import ContentError, ContentErrors, did_you_mean
 from statusgen.ids import slugify
 from statusgen.uptime import DEFAULT_WINDOW_DAYS
 
 MKDOCS_FILE = "mkdocs.yml"
+#: The plugin's options (its typed config in statusgen.plugin declares the same names).
+PLUGIN_OPTIONS = ("uptime_days", "feed_length", "history_page_size", "stale_after", "brand_color")
 DEFAULT_FEED_LENGTH = 100
 PLUGIN_NAME = "statusgen"
 
@@ -77,6 +79,10 @@ def read_site_config(root: Path) -> SiteConfig:
         data = {}
     url = data.get("site_url")
     options = _plugin_options(data.get("plugins"))
+    for key in options:
+        if key not in PLUGIN_OPTIONS:
+            message = f"plugin statusgen: {unknown_option(key)}"
+            raise ContentErrors([ContentError(MKDOCS_FILE, None, message)])
     uptime_days = options.get("uptime_days", DEFAULT_WINDOW_DAYS)
     if not isinstance(uptime_days, int) or isinstance(uptime_days, bool) or uptime_days < 1:
         message = "plugin statusgen: 'uptime_days' must be a whole number >= 1"
@@ -89,6 +95,14 @@ def read_site_config(root: Path) -> SiteConfig:
         description=str(data["site_description"]) if data.get("site_description") else None,
         language=str(language or "en"),
         uptime_days=uptime_days,
+    )
+
+
+def unknown_option(key: str) -> str:
+    """The message for an option of the plugin that does not exist (a typo, always)."""
+    return (
+        f"unknown option '{key}'{did_you_mean(key, PLUGIN_OPTIONS)}; "
+        f"the options are {', '.join(sorted(PLUGIN_OPTIONS))}"
     )
 
 

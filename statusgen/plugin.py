@@ -24,9 +24,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from statusgen.config import DEFAULT_FEED_LENGTH, SiteConfig
+from statusgen.config import DEFAULT_FEED_LENGTH, SiteConfig, unknown_option
 from statusgen.context import RenderContext
-from statusgen.errors import did_you_mean
 from statusgen.i18n import Language, available_languages
 from statusgen.loader import read_site
 from statusgen.markup import MarkdownRenderer
@@ -87,14 +86,10 @@ class StatusgenPlugin(BasePlugin[StatusgenPluginConfig]):  # type: ignore[no-unt
 
     def prepare(self, config: MkDocsConfig) -> None:
         """Check the options and set the theme up for status pages."""
-        known = self.config._schema_keys
         for key in self.config:
-            if key not in known:
+            if key not in self.config._schema_keys:
                 # MkDocs only warns; an option with a typo must not be ignored silently.
-                raise PluginError(
-                    f"statusgen: unknown option '{key}'{did_you_mean(key, known)}; "
-                    f"the options are {', '.join(sorted(known))}"
-                )
+                raise PluginError(f"statusgen: {unknown_option(key)}")
         for key in ("uptime_days", "feed_length", "history_page_size"):
             if self.config[key] < 1:
                 raise PluginError(f"statusgen: '{key}' must be at least 1")

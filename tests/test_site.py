@@ -422,3 +422,25 @@ def test_properdocs_builds_the_same_status_pages(tmp_path: Path, example_site: P
     assert result.returncode == 0, result.stderr
     for page in ("index.html", "incidents/2026-11-28-api-error-rates/index.html", "feed.atom"):
         assert (tmp_path / page).read_bytes() == (example_site / page).read_bytes(), page
+
+
+def test_the_core_and_the_plugin_know_the_same_options() -> None:
+    from statusgen.config import PLUGIN_OPTIONS
+    from statusgen.plugin import StatusgenPlugin
+
+    plugin = StatusgenPlugin()
+    plugin.load_config({})
+    assert set(PLUGIN_OPTIONS) == set(plugin.config._schema_keys)
+
+
+def test_validate_reports_an_unknown_plugin_option(make_repo: RepoWriter) -> None:
+    mkdocs = MKDOCS_YML.format(language="en").replace(
+        "  - statusgen\n", "  - statusgen:\n      stale_afer: 30\n"
+    )
+    root = make_repo({"2026-11-28-api.md": INCIDENT}, mkdocs=mkdocs)
+    result = statusgen("validate", "--root", str(root))
+    assert result.returncode == 1
+    assert (
+        "mkdocs.yml: plugin statusgen: unknown option 'stale_afer' (did you mean 'stale_after'?)"
+        in result.stdout
+    )
