@@ -7,10 +7,7 @@ Most commands run in-process through Click's runner (fast); a few end-to-end tes
 
 from __future__ import annotations
 
-import hashlib
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,7 +29,7 @@ from statusgen.model import (
     Site,
 )
 from statusgen.state import event_state
-from tests.conftest import COMPONENTS_YML, RepoWriter
+from tests.conftest import COMPONENTS_YML, RepoWriter, snapshot, statusgen
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "statusgen" / "messages"
 DEFAULT_NAMES = {
@@ -170,29 +167,6 @@ def run(*args: str | Path) -> Result:
         raise AssertionError(f"statusgen {args} raised: {result.exception!r}\n{result.output}")
     assert "Traceback" not in result.output
     return result
-
-
-def statusgen(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m statusgen ARGS`` as a real process."""
-    return subprocess.run(
-        [sys.executable, "-m", "statusgen", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
-
-
-def snapshot(root: Path) -> dict[str, tuple[str, int]]:
-    """Every file under ``root`` (``.git`` included): its content hash and mtime."""
-    return {
-        path.relative_to(root).as_posix(): (
-            hashlib.sha256(path.read_bytes()).hexdigest(),
-            path.stat().st_mtime_ns,
-        )
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
 
 
 def written_path(result: Result) -> Path:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.conftest import RepoWriter
+from tests.conftest import RepoWriter, statusgen
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE_NOW = "2026-11-30 12:00 UTC"
@@ -32,17 +30,6 @@ A configuration change overloaded the pool.
 ## 2026-11-28 14:02 UTC — investigating
 We are investigating.
 """
-
-
-def statusgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m statusgen`` and capture its output."""
-    return subprocess.run(
-        [sys.executable, "-m", "statusgen", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
 
 
 def test_example_site_validates() -> None:

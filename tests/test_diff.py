@@ -6,7 +6,6 @@ reviewer reads in the pull request.
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from statusgen.cli import main
-from tests.conftest import COMPONENTS_YML, RepoWriter
+from tests.conftest import COMPONENTS_YML, RepoWriter, snapshot
 
 NOW = "2026-11-30 12:00 UTC"
 
@@ -140,17 +139,6 @@ def report(root: Path, base: str, head: str = "HEAD", now: str = NOW) -> str:
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     return result.stdout
-
-
-def snapshot(top: Path) -> dict[str, tuple[str, int]]:
-    return {
-        path.relative_to(top).as_posix(): (
-            hashlib.sha256(path.read_bytes()).hexdigest(),
-            path.stat().st_mtime_ns,
-        )
-        for path in sorted(top.rglob("*"))
-        if path.is_file()
-    }
 
 
 # What a change shows ---------------------------------------------------------------------

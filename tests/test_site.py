@@ -19,7 +19,7 @@ import pytest
 from statusgen.build import build_site
 from statusgen.devserver import FINGERPRINT_PATH, Preview
 from statusgen.errors import StatusgenError
-from tests.conftest import RepoWriter
+from tests.conftest import RepoWriter, statusgen
 
 PROJECT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -76,12 +76,6 @@ def make_site(
     root = make_repo(incidents, mkdocs=MKDOCS_YML.format(language=language))
     (root / "pages").mkdir(exist_ok=True)
     return root
-
-
-def statusgen(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "statusgen", *args], capture_output=True, text=True, check=False
-    )
 
 
 def test_every_published_path_exists(example_site: Path) -> None:
