@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -178,46 +180,52 @@ def measure_serve(folder: Path, size: int) -> None:
     root = folder / f"status-{size}"
     if not root.exists():
         write_repository(root, size)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     incident = sorted((root / "incidents").rglob("*.md"))[-1]
-    url = f"http://127.0.0.1:{port}/incidents/{incident.stem}/"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "statusgen",
-            "serve",
-            "--root",
-            str(root),
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(url, "<h1>", 120)
+    with serving(root) as (base, _):
+        url = f"{base}incidents/{incident.stem}/"
+        wait_for(url, "<h1>", 120)
         text = incident.read_text(encoding="utf-8")
         incident.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
         started = time.perf_counter()
-        _wait_for(url, "<h1>Edited ", 120)
+        wait_for(url, "<h1>Edited ", 120)
         seconds = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     print(f"\nstatusgen serve at N = {size:,}")
     _row("edit shown after", f"{seconds:.2f} s", _verdict(seconds, SERVE_SECONDS))
 
 
-def _wait_for(url: str, text: str, timeout: float) -> None:
+@contextmanager
+def serving(root: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``statusgen serve`` of ``root`` on a free port of 127.0.0.1: yields its base URL
+    and the process (its stderr is a pipe, read once it has stopped)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = ["serve", "--root", str(root), "--dev-addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "statusgen", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/", server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_for(url: str, text: str, timeout: float) -> str:
+    """The page at ``url`` once it contains ``text``.
+
+    :raises TimeoutError: when it does not within ``timeout`` seconds.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
-                if text in response.read().decode():
-                    return
+                body: str = response.read().decode()
+            if text in body:
+                return body
         except OSError:
             pass
         time.sleep(0.05)

@@ -5,17 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
+from benchmarks.run import serving, wait_for
 from statusgen.build import build_site
 from statusgen.devserver import FINGERPRINT_PATH, Preview
 from statusgen.errors import StatusgenError
@@ -313,50 +311,14 @@ def test_plugin_is_registered_for_mkdocs_and_properdocs() -> None:
 def test_serve_shows_an_edited_incident(make_repo: RepoWriter) -> None:
     """`statusgen serve` rebuilds when an incident changes, not only the docs."""
     root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/incidents/2026-11-28-api/"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "statusgen",
-            "serve",
-            "--root",
-            str(root),
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert "<h1>API errors</h1>" in _fetch_until(url, "<h1>API errors</h1>")
+    with serving(root) as (base, server):
+        url = f"{base}incidents/2026-11-28-api/"
+        assert "<h1>API errors</h1>" in wait_for(url, "<h1>API errors</h1>", 20)
         incident = root / "incidents/2026-11-28-api.md"
         incident.write_text(incident.read_text().replace("title: API errors", "title: API outage"))
-        assert "<h1>API outage</h1>" in _fetch_until(url, "<h1>API outage</h1>")
-    finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=10)
-    assert "Traceback" not in stderr
-
-
-def _fetch_until(url: str, text: str, timeout: float = 20) -> str:
-    """The page at ``url`` once it contains ``text`` (or the last one seen, at timeout)."""
-    deadline = time.monotonic() + timeout
-    body = ""
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                body = response.read().decode()
-        except OSError:
-            body = ""
-        if text in body:
-            break
-        time.sleep(0.2)
-    return body
+        assert "<h1>API outage</h1>" in wait_for(url, "<h1>API outage</h1>", 20)
+    assert server.stderr is not None
+    assert "Traceback" not in server.stderr.read()
 
 
 def test_preview_shows_errors_until_they_are_fixed(make_repo: RepoWriter) -> None:
