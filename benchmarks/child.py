@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from statusgen.timestamps import parse_timestamp
+from statusgen.core.timestamps import parse_timestamp
 
 
 def main(arguments: list[str]) -> None:
@@ -25,7 +25,7 @@ def main(arguments: list[str]) -> None:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     if kind == "statusgen":
-        from statusgen.build import build_site
+        from statusgen.site.build import build_site
 
         root, site, now = rest
         timings = build_site(Path(root), Path(site), parse_timestamp(now)).timings

@@ -30,7 +30,7 @@ from typing import Any
 
 from benchmarks.baseline import write_baseline
 from benchmarks.synthetic import write_repository
-from statusgen.timestamps import format_timestamp
+from statusgen.core.timestamps import format_timestamp
 
 NOW = "2026-11-01 12:00 UTC"
 KB = 1024

@@ -20,22 +20,28 @@ import click
 import git
 
 from statusgen import __version__
-from statusgen.authoring import Author, Change, MessageChoice
-from statusgen.config import SiteConfig, read_site_config
-from statusgen.delivery import Composer, GitLedgerStore, deliver, read_targets, wants
-from statusgen.diff import compare, render_markdown
-from statusgen.errors import ContentError, ContentErrors, StatusgenError
-from statusgen.gitrepo import RevisionSource, check_can_commit, commit_file, open_repository
-from statusgen.i18n import Language
-from statusgen.loader import load_site, read_site
-from statusgen.messages import available_templates
-from statusgen.model import ComponentStatus, Maintenance, Site
-from statusgen.notices import find_notices
-from statusgen.scaffold import init_repository, template_languages
-from statusgen.schema import SCHEMAS
-from statusgen.state import EventState, PageState, derive
-from statusgen.statuspage import StatuspageDocuments
-from statusgen.timestamps import TimestampError, format_timestamp, parse_timestamp
+from statusgen.content.config import SiteConfig, read_site_config
+from statusgen.content.loader import load_site, read_site
+from statusgen.content.schema import SCHEMAS
+from statusgen.core.errors import ContentError, ContentErrors, StatusgenError
+from statusgen.core.model import ComponentStatus, Maintenance, Site
+from statusgen.core.timestamps import TimestampError, format_timestamp, parse_timestamp
+from statusgen.render.i18n import Language
+from statusgen.render.statuspage import StatuspageDocuments
+from statusgen.state.events import EventState
+from statusgen.state.page import PageState, derive
+from statusgen.workflow.authoring import Author, Change, MessageChoice
+from statusgen.workflow.delivery import Composer, GitLedgerStore, deliver, read_targets, wants
+from statusgen.workflow.diff import compare, render_markdown
+from statusgen.workflow.gitrepo import (
+    RevisionSource,
+    check_can_commit,
+    commit_file,
+    open_repository,
+)
+from statusgen.workflow.message_templates import available_templates
+from statusgen.workflow.notices import find_notices
+from statusgen.workflow.scaffold import init_repository, template_languages
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -258,7 +264,7 @@ def build(root: Path, site_dir: Path | None, now: datetime | None) -> None:
     reproducible (the same files and --now give the same bytes).
     """
     # Imported here: MkDocs takes a while to import and validate/status do not need it.
-    from statusgen.build import build_site
+    from statusgen.site.build import build_site
 
     result = build_site(root, site_dir, now)
     phases = ", ".join(f"{name} {seconds:.2f}" for name, seconds in result.timings.items())
@@ -275,7 +281,7 @@ def serve(root: Path, dev_addr: str) -> None:
     """Preview the site locally: pages are rendered on request from the files as they
     are, and an open page reloads when an incident, components.yml, mkdocs.yml or the
     theme changes."""
-    from statusgen.devserver import serve as serve_preview
+    from statusgen.site.serve import serve as serve_preview
 
     serve_preview(root, dev_addr)
 

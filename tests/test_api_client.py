@@ -33,12 +33,12 @@ import jsonschema
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from statusgen.config import read_site_config
-from statusgen.context import RenderContext
-from statusgen.i18n import Language
-from statusgen.loader import load_site
-from statusgen.outputs import render_outputs
-from statusgen.state import derive
+from statusgen.content.config import read_site_config
+from statusgen.content.loader import load_site
+from statusgen.render.context import RenderContext
+from statusgen.render.i18n import Language
+from statusgen.render.outputs import render_outputs
+from statusgen.state.page import derive
 from tests.conftest import RepoWriter
 from tests.test_statuspage import FILES, NOW, SCHEMAS, SITE_URL
 

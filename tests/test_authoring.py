@@ -17,9 +17,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from statusgen.cli import main
-from statusgen.gitrepo import RevisionSource
-from statusgen.loader import load_site
-from statusgen.model import (
+from statusgen.content.loader import load_site
+from statusgen.core.model import (
     ComponentStatus,
     Impact,
     Incident,
@@ -28,10 +27,11 @@ from statusgen.model import (
     MaintenanceStatus,
     Site,
 )
-from statusgen.state import event_state
+from statusgen.state.events import event_state
+from statusgen.workflow.gitrepo import RevisionSource
+from statusgen.workflow.message_templates import DEFAULTS_DIR as DEFAULTS
 from tests.conftest import COMPONENTS_YML, RepoWriter, snapshot, statusgen
 
-DEFAULTS = Path(__file__).resolve().parent.parent / "statusgen" / "messages"
 DEFAULT_NAMES = {
     "identified",
     "investigating",

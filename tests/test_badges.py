@@ -1,4 +1,4 @@
-"""Status badges (statusgen.badges): well-formed, accessible SVG with the status in words,
+"""Status badges (statusgen.render.badges): well-formed, accessible SVG with the status in words,
 and shields.io endpoint documents."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from statusgen.badges import badge_svg, render_badges, text_width
-from statusgen.config import read_site_config
-from statusgen.context import RenderContext
-from statusgen.i18n import Language
-from statusgen.loader import load_site, read_site
-from statusgen.state import derive
+from statusgen.content.config import read_site_config
+from statusgen.content.loader import load_site, read_site
+from statusgen.render.badges import badge_svg, render_badges, text_width
+from statusgen.render.context import RenderContext
+from statusgen.render.i18n import Language
+from statusgen.state.page import derive
 from tests.conftest import COMPONENTS_YML, RepoWriter
 
 SVG = "{http://www.w3.org/2000/svg}"

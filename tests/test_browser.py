@@ -20,7 +20,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
-from statusgen.build import build_site
+from statusgen.site.build import build_site
 from tests.browser import (
     ARTIFACTS,
     NOW,

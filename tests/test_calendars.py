@@ -1,4 +1,4 @@
-"""Maintenance calendars (statusgen.calendars), read back by icalendar and vobject and
+"""Maintenance calendars (statusgen.render.calendars), read back by icalendar and vobject and
 checked line by line against RFC 5545 (CRLF, folding at 75 octets, UTC times)."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import icalendar
 import pytest
 import vobject
 
-from statusgen.calendars import render_calendars
-from statusgen.config import read_site_config
-from statusgen.context import RenderContext
-from statusgen.i18n import Language
-from statusgen.loader import load_site
-from statusgen.state import derive
+from statusgen.content.config import read_site_config
+from statusgen.content.loader import load_site
+from statusgen.render.calendars import render_calendars
+from statusgen.render.context import RenderContext
+from statusgen.render.i18n import Language
+from statusgen.state.page import derive
 from tests.conftest import RepoWriter
 from tests.test_statuspage import FILES, MAINTENANCE_IDS, NOW, SITE_URL
 

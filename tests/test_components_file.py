@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from statusgen.components_file import parse_components
-from statusgen.errors import ContentError, ErrorLog
-from statusgen.loader import read_site
-from statusgen.model import Catalog
+from statusgen.content.components_file import parse_components
+from statusgen.content.loader import read_site
+from statusgen.core.errors import ContentError, ErrorLog
+from statusgen.core.model import Catalog
 from tests.conftest import COMPONENTS_YML, RepoWriter
 
 PATH = "components.yml"

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from statusgen.errors import ContentError, ErrorLog
-from statusgen.event_file import parse_event
-from statusgen.loader import read_site
-from statusgen.model import (
+from statusgen.content.event_file import parse_event
+from statusgen.content.loader import read_site
+from statusgen.core.errors import ContentError, ErrorLog
+from statusgen.core.model import (
     ComponentStatus,
     Impact,
     Incident,

@@ -1,4 +1,4 @@
-"""Atom, RSS and JSON feeds (statusgen.feeds), read back by feedparser and checked on the
+"""Atom, RSS and JSON feeds (statusgen.render.feeds), read back by feedparser and checked on the
 XML itself against the rules of the W3C feed validator."""
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from typing import Any
 import feedparser
 import pytest
 
-from statusgen.config import read_site_config
-from statusgen.context import RenderContext
-from statusgen.feeds import render_feeds
-from statusgen.i18n import Language
-from statusgen.loader import load_site
-from statusgen.state import derive
+from statusgen.content.config import read_site_config
+from statusgen.content.loader import load_site
+from statusgen.render.context import RenderContext
+from statusgen.render.feeds import render_feeds
+from statusgen.render.i18n import Language
+from statusgen.state.page import derive
 from tests.conftest import RepoWriter
 from tests.test_statuspage import FILES, NOW, SITE_URL
 

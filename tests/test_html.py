@@ -19,7 +19,7 @@ from urllib.request import url2pathname
 
 import pytest
 
-from statusgen.config import read_site_config
+from statusgen.content.config import read_site_config
 from tests.browser import PROJECT, build_example
 
 VNU_VERSION = "26.9.27"

@@ -8,8 +8,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from statusgen.i18n import LABELS, LOCALES_DIR, Language, available_languages
-from statusgen.model import ComponentStatus, IncidentStatus, MaintenanceStatus
+from statusgen.core.model import ComponentStatus, IncidentStatus, MaintenanceStatus
+from statusgen.render.i18n import LABELS, LOCALES_DIR, Language, available_languages
 
 PROJECT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
@@ -19,9 +19,9 @@ def extracted_messages() -> set[str]:
     """What ``scripts/update-translations`` extracts: Python and templates."""
     method_map = [
         ("statusgen/**.py", "python"),
-        ("statusgen/templates/**.html", "jinja2"),
+        ("statusgen/render/templates/**.html", "jinja2"),
     ]
-    options = {"statusgen/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    options = {"statusgen/render/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     messages = set()
     for _, _, message, _, _ in extract_from_dir(
         str(PROJECT), method_map, options, keywords=KEYWORDS

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from statusgen.errors import ContentError, ContentErrors, StatusgenError
-from statusgen.loader import FolderSource, load_site, read_site
-from statusgen.model import Site
+from statusgen.content.loader import FolderSource, load_site, read_site
+from statusgen.core.errors import ContentError, ContentErrors, StatusgenError
+from statusgen.core.model import Site
 from tests.conftest import RepoWriter
 
 # 7 lines; line 7 is the text of the update.

@@ -41,7 +41,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from click.testing import CliRunner, Result
 
 from statusgen.cli import main
-from statusgen.delivery import CONFIG_VARIABLE, LEDGER_BRANCH, LEDGER_FILE, URLS_VARIABLE
+from statusgen.workflow.delivery import CONFIG_VARIABLE, LEDGER_BRANCH, LEDGER_FILE, URLS_VARIABLE
 from tests.conftest import RepoWriter
 
 JSON = dict[str, Any]

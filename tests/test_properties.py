@@ -14,11 +14,11 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statusgen.components_file import parse_components
-from statusgen.errors import ErrorLog
-from statusgen.event_file import parse_event
-from statusgen.loader import decode_source
-from statusgen.model import Catalog, Incident, Maintenance
+from statusgen.content.components_file import parse_components
+from statusgen.content.event_file import parse_event
+from statusgen.content.loader import decode_source
+from statusgen.core.errors import ErrorLog
+from statusgen.core.model import Catalog, Incident, Maintenance
 from tests.conftest import COMPONENTS_YML
 
 EVENT_PATH = "incidents/2026/x.md"

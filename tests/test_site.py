@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.run import serving, wait_for
-from statusgen.build import build_site
-from statusgen.devserver import FINGERPRINT_PATH, Preview
-from statusgen.errors import StatusgenError
+from statusgen.core.errors import StatusgenError
+from statusgen.site.build import build_site
+from statusgen.site.serve import FINGERPRINT_PATH, Preview
 from tests.conftest import RepoWriter, statusgen
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -305,7 +305,7 @@ def test_french_site(make_repo: RepoWriter) -> None:
 def test_plugin_is_registered_for_mkdocs_and_properdocs() -> None:
     for group in ("mkdocs.plugins", "properdocs.plugins"):
         names = {e.name: e.value for e in entry_points(group=group)}
-        assert names.get("statusgen") == "statusgen.plugin:StatusgenPlugin"
+        assert names.get("statusgen") == "statusgen.site.plugin:StatusgenPlugin"
 
 
 def test_serve_shows_an_edited_incident(make_repo: RepoWriter) -> None:
@@ -381,8 +381,8 @@ def test_properdocs_builds_the_same_status_pages(tmp_path: Path, example_site: P
 
 
 def test_the_core_and_the_plugin_know_the_same_options() -> None:
-    from statusgen.config import PLUGIN_OPTIONS
-    from statusgen.plugin import StatusgenPlugin
+    from statusgen.content.config import PLUGIN_OPTIONS
+    from statusgen.site.plugin import StatusgenPlugin
 
     plugin = StatusgenPlugin()
     plugin.load_config({})

@@ -15,9 +15,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from statusgen.loader import load_site
-from statusgen.model import ComponentStatus, IncidentStatus, MaintenanceStatus
-from statusgen.state import EventState, Indicator, PageState, derive
+from statusgen.content.loader import load_site
+from statusgen.core.model import ComponentStatus, IncidentStatus, MaintenanceStatus
+from statusgen.state.events import EventState
+from statusgen.state.page import Indicator, PageState, derive
 from tests.conftest import RepoWriter
 
 OPERATIONAL = ComponentStatus.OPERATIONAL

@@ -1,4 +1,4 @@
-"""Statuspage API v2 documents (statusgen.statuspage), checked against STATUSPAGE-API.md.
+"""Statuspage API v2 documents (statusgen.render.statuspage), checked against STATUSPAGE-API.md.
 
 The schema below is written from STATUSPAGE-API.md, not from the code: ``required``
 lists every key the reference names, because strict clients fail on a missing key.
@@ -15,10 +15,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from statusgen.config import read_site_config
-from statusgen.loader import load_site
-from statusgen.state import derive
-from statusgen.statuspage import StatuspageDocuments
+from statusgen.content.config import read_site_config
+from statusgen.content.loader import load_site
+from statusgen.render.statuspage import StatuspageDocuments
+from statusgen.state.page import derive
 from tests.conftest import RepoWriter
 
 JSON = dict[str, Any]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statusgen.timestamps import TimestampError, format_timestamp, parse_date, parse_timestamp
+from statusgen.core.timestamps import TimestampError, format_timestamp, parse_date, parse_timestamp
 
 INSTANT = datetime(2026, 11, 28, 14, 2, tzinfo=UTC)
 INSTANT_TEXT = "2026-11-28 14:02 UTC"

@@ -1,4 +1,4 @@
-"""Daily uptime (statusgen.uptime), with figures computed by hand.
+"""Daily uptime (statusgen.state.uptime), with figures computed by hand.
 
 The rules (statusgen/uptime.py): per UTC day over a window ending with the day of
 ``now``, counted time is the part of the day at or after the component's ``since`` and
@@ -14,10 +14,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from statusgen.loader import load_site
-from statusgen.model import ComponentStatus
-from statusgen.state import PageState, derive
-from statusgen.uptime import DEFAULT_WINDOW_DAYS, ComponentUptime, DayUptime
+from statusgen.content.config import DEFAULT_WINDOW_DAYS
+from statusgen.content.loader import load_site
+from statusgen.core.model import ComponentStatus
+from statusgen.state.page import PageState, derive
+from statusgen.state.uptime import ComponentUptime, DayUptime
 from tests.conftest import RepoWriter
 
 DAY = 24 * 3600.0

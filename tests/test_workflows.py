@@ -28,7 +28,7 @@ from statusgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 REPO_WORKFLOWS = ROOT / ".github" / "workflows"
-SCAFFOLD = ROOT / "statusgen" / "scaffold"
+SCAFFOLD = ROOT / "statusgen" / "workflow" / "scaffold_files"
 SCAFFOLD_WORKFLOWS = SCAFFOLD / ".github" / "workflows"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 
@@ -44,14 +44,18 @@ WRITE_PERMISSIONS = {
     (".github/workflows/pull-request.yml", "comment", "pull-requests"),
     (".github/workflows/deploy.yml", "deploy", "pages"),
     (".github/workflows/deploy.yml", "deploy", "id-token"),
-    ("statusgen/scaffold/.github/workflows/pull-request.yml", "comment", "pull-requests"),
-    ("statusgen/scaffold/.github/workflows/deploy.yml", "deploy", "pages"),
-    ("statusgen/scaffold/.github/workflows/deploy.yml", "deploy", "id-token"),
+    (
+        "statusgen/workflow/scaffold_files/.github/workflows/pull-request.yml",
+        "comment",
+        "pull-requests",
+    ),
+    ("statusgen/workflow/scaffold_files/.github/workflows/deploy.yml", "deploy", "pages"),
+    ("statusgen/workflow/scaffold_files/.github/workflows/deploy.yml", "deploy", "id-token"),
     # Assumes the AWS role through GitHub's OIDC provider: no stored AWS key.
-    ("statusgen/scaffold/.github/workflows/deploy.yml", "mirror-s3", "id-token"),
+    ("statusgen/workflow/scaffold_files/.github/workflows/deploy.yml", "mirror-s3", "id-token"),
     # Pushes the notification ledger (branch statusgen/notifications), nothing else.
     (".github/workflows/deploy.yml", "notify", "contents"),
-    ("statusgen/scaffold/.github/workflows/deploy.yml", "notify", "contents"),
+    ("statusgen/workflow/scaffold_files/.github/workflows/deploy.yml", "notify", "contents"),
 }
 
 # `uses: owner/repo[/path]@<40 hex> # v1.2.3`, as written on one line.

@@ -1,0 +1,119 @@
+"""Site settings read from ``mkdocs.yml``, without importing MkDocs.
+
+The core (model, derived state, API documents, the CLI's ``status``) needs only a few
+settings: the site's name and URL and the plugin's options. Reading them with plain
+YAML keeps the core independent of the renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from statusgen.core.errors import ContentError, ContentErrors, did_you_mean
+from statusgen.core.ids import slugify
+
+MKDOCS_FILE = "mkdocs.yml"
+DEFAULT_WINDOW_DAYS = 90
+"""Days of uptime shown, Statuspage's 90 by default."""
+#: The plugin's options (its typed config in statusgen.site.plugin declares the same names).
+PLUGIN_OPTIONS = ("uptime_days", "feed_length", "history_page_size", "stale_after", "brand_color")
+DEFAULT_FEED_LENGTH = 100
+PLUGIN_NAME = "statusgen"
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """mkdocs.yml may use tags (``!ENV``, ``!!python/name:``) that only MkDocs resolves."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteConfig:
+    """The settings the core needs."""
+
+    name: str = "Status"
+    url: str | None = None
+    """``site_url`` with a trailing slash, or None when it is not set."""
+    description: str | None = None
+    """``site_description``: used by feeds and calendars."""
+    language: str = "en"
+    """``theme.language``: the language of the pages, feeds and calendars."""
+    uptime_days: int = DEFAULT_WINDOW_DAYS
+    feed_length: int = DEFAULT_FEED_LENGTH
+    """How many entries each feed keeps, newest first."""
+
+    @property
+    def page_id(self) -> str:
+        """The id published as ``page.id`` in the API: the site name as an id."""
+        return slugify(self.name) or "status"
+
+    def absolute_url(self, path: str) -> str:
+        """``path`` (relative to the site root, no leading slash) as a full URL when
+        ``site_url`` is set, else as a root-relative path."""
+        return f"{self.url}{path}" if self.url else f"/{path}"
+
+
+def read_site_config(root: Path) -> SiteConfig:
+    """Read ``mkdocs.yml`` at ``root``; defaults when there is none.
+
+    :raises ContentErrors: when the file exists but cannot be used.
+    """
+    path = root / MKDOCS_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return SiteConfig()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContentErrors([ContentError(MKDOCS_FILE, None, f"cannot be read: {error}")]) from None
+    try:
+        data: Any = yaml.load(text, Loader=_TolerantLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ContentErrors([ContentError(MKDOCS_FILE, line, f"invalid YAML: {error}")]) from None
+    if not isinstance(data, dict):
+        data = {}
+    url = data.get("site_url")
+    options = _plugin_options(data.get("plugins"))
+    for key in options:
+        if key not in PLUGIN_OPTIONS:
+            message = f"plugin statusgen: {unknown_option(key)}"
+            raise ContentErrors([ContentError(MKDOCS_FILE, None, message)])
+    uptime_days = options.get("uptime_days", DEFAULT_WINDOW_DAYS)
+    if not isinstance(uptime_days, int) or isinstance(uptime_days, bool) or uptime_days < 1:
+        message = "plugin statusgen: 'uptime_days' must be a whole number >= 1"
+        raise ContentErrors([ContentError(MKDOCS_FILE, None, message)])
+    theme = data.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return SiteConfig(
+        name=str(data.get("site_name") or "Status"),
+        url=(str(url).rstrip("/") + "/") if url else None,
+        description=str(data["site_description"]) if data.get("site_description") else None,
+        language=str(language or "en"),
+        uptime_days=uptime_days,
+    )
+
+
+def unknown_option(key: str) -> str:
+    """The message for an option of the plugin that does not exist (a typo, always)."""
+    return (
+        f"unknown option '{key}'{did_you_mean(key, PLUGIN_OPTIONS)}; "
+        f"the options are {', '.join(sorted(PLUGIN_OPTIONS))}"
+    )
+
+
+def _plugin_options(plugins: object) -> dict[str, Any]:
+    """The options given to the statusgen plugin in ``plugins:`` (list or mapping form)."""
+    if isinstance(plugins, dict):
+        options = plugins.get(PLUGIN_NAME)
+        return options if isinstance(options, dict) else {}
+    if isinstance(plugins, list):
+        for item in plugins:
+            if isinstance(item, dict) and isinstance(item.get(PLUGIN_NAME), dict):
+                return dict(item[PLUGIN_NAME])
+    return {}

@@ -1,0 +1,543 @@
+"""Parsing of one incident or maintenance file (``incidents/<id>.md``).
+
+The file is YAML frontmatter followed by updates, each a level-2 heading
+``## <timestamp> — <status>`` and its Markdown, and optionally ``# Postmortem``.
+The body is scanned line by line (it is never rendered here): headings inside fenced
+code are text, and anything that Markdown would turn into a level-1 or level-2
+heading must be an update heading or the postmortem heading, so that a typo is
+reported instead of published.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from statusgen.content.yamlnodes import (
+    DuplicateKey,
+    Entry,
+    YamlSyntaxError,
+    compose,
+    entries,
+    is_null,
+    kind,
+    line_of,
+    read_mapping,
+    scalar_text,
+)
+from statusgen.core.errors import ErrorLog, did_you_mean, one_of
+from statusgen.core.model import (
+    INCIDENT_IMPACTS,
+    ComponentStatus,
+    EventType,
+    Impact,
+    Incident,
+    IncidentStatus,
+    Maintenance,
+    MaintenanceStatus,
+    SourceLocation,
+    Update,
+    UpdateStatus,
+)
+from statusgen.core.timestamps import EXAMPLE, TimestampError, parse_timestamp
+
+FRONTMATTER_KEYS = ("title", "type", "impact", "components", "scheduled_start", "scheduled_end")
+AFFECTED_STATUSES = tuple(s for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL)
+UPDATE_STATUSES: dict[EventType, tuple[UpdateStatus, ...]] = {
+    EventType.INCIDENT: tuple(IncidentStatus),
+    EventType.MAINTENANCE: tuple(MaintenanceStatus),
+}
+POSTMORTEM_HEADING = "postmortem"
+HEADING_EXAMPLE = f"## {EXAMPLE} — investigating"
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
+_FRONTMATTER = YAMLHandler()
+_ATX_HEADING = re.compile(r" {0,3}(#{1,6})(.*)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_SETEXT_UNDERLINE = re.compile(r"(=+|-+) *")
+_UPDATE_HEADING = re.compile(r"(?P<timestamp>.+?)\s+[—–|·-]\s+(?P<status>.+)")
+_STARTS_WITH_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_COMMENT_START, _COMMENT_END = "<!--", "-->"
+# A line can only be a heading, fence, comment or underline if it starts with one of these.
+_SPECIAL_FIRST_CHARACTERS = frozenset("#`~=-< \t")
+
+
+def normalize_choice(text: str) -> str:
+    """Statuses are case-insensitive and spaces equal underscores: 'In Progress' = in_progress."""
+    return re.sub(r"[\s_]+", "_", text.strip().lower())
+
+
+def parse_event(
+    text: str, event_id: str, log: ErrorLog, component_ids: Collection[str] | None
+) -> Incident | Maintenance | None:
+    """Parse the text of an incident or maintenance file.
+
+    ``component_ids`` are the declared components, or None when components.yml could
+    not be read (references are then not checked). Returns None when the file has
+    errors; every error is added to ``log``.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        log.add(
+            None,
+            "the file is empty: write frontmatter between two '---' lines (title, impact, "
+            f"components), then at least one update like '{HEADING_EXAMPLE}'",
+        )
+        return None
+    start = _FRONTMATTER.FM_BOUNDARY.match(text) if _FRONTMATTER.FM_BOUNDARY else None
+    if start is None:
+        log.add(1, "missing frontmatter: the file must start with a line '---'")
+        return None
+    try:
+        fm_text, body = _FRONTMATTER.split(text)
+    except ValueError:
+        log.add(1, "the frontmatter is not closed: add a line '---' after its last key")
+        return None
+    fm_first_line = text.count("\n", 0, start.end()) + 1
+    body_first_line = text.count("\n", 0, len(text) - len(body)) + 1
+
+    header = _read_frontmatter("\n" * (fm_first_line - 1) + fm_text, log, component_ids)
+    body_parts = _split_body(body, body_first_line, log)
+    event_type = header.type or EventType.INCIDENT
+    updates = _read_updates(body_parts.headings, event_type, log, header.type is not None)
+
+    if not body_parts.headings and not log:
+        # On the first line of the body, or on the frontmatter's closing line if it has none.
+        log.add(
+            body_first_line if body.strip() else text.rstrip().count("\n") + 1,
+            f"no update: add at least one, like '{HEADING_EXAMPLE}' followed by its text",
+        )
+    if log or header.title is None or header.components is None:
+        return None
+    common = {
+        "id": event_id,
+        "title": header.title,
+        "components": header.components,
+        "updates": updates,
+        "postmortem": body_parts.postmortem,
+        "source": SourceLocation(log.path),
+    }
+    if header.type is EventType.MAINTENANCE:
+        assert header.scheduled_start is not None
+        assert header.scheduled_end is not None
+        return Maintenance(
+            **common,  # type: ignore[arg-type]
+            scheduled_start=header.scheduled_start,
+            scheduled_end=header.scheduled_end,
+        )
+    assert header.impact is not None
+    return Incident(**common, impact=header.impact)  # type: ignore[arg-type]
+
+
+@dataclass
+class _Header:
+    """The frontmatter, read; a field is None when it is missing or invalid."""
+
+    title: str | None = None
+    type: EventType | None = None
+    impact: Impact | None = None
+    components: dict[str, ComponentStatus] | None = None
+    scheduled_start: datetime | None = None
+    scheduled_end: datetime | None = None
+
+
+def _read_frontmatter(text: str, log: ErrorLog, component_ids: Collection[str] | None) -> _Header:
+    header = _Header()
+    try:
+        root = compose(text)
+    except YamlSyntaxError as error:
+        log.add(error.line, f"frontmatter: {error.message}")
+        return header
+    if root is None or not isinstance(root, yaml.MappingNode):
+        line = None if root is None else line_of(root)
+        log.add(line, "the frontmatter must be a mapping of keys like 'title:' and 'impact:'")
+        return header
+    fields = read_mapping(root, log, FRONTMATTER_KEYS, "frontmatter")
+    end_line = max((line_of(n) for _, n in root.value), default=1)
+
+    header.title = _read_title(fields, log, end_line)
+    type_entry = fields.get("type")
+    header.type = (
+        EventType.INCIDENT
+        if type_entry is None
+        else _read_choice(type_entry, tuple(EventType), log, "type")
+    )
+    if header.type is None:
+        return header  # every later check depends on the type
+
+    impact_entry = fields.get("impact")
+    if header.type is EventType.MAINTENANCE:
+        if impact_entry is not None:
+            log.add(
+                impact_entry.line,
+                "a maintenance has no 'impact' (its impact is always 'maintenance'): "
+                "remove the key",
+            )
+        header.scheduled_start = _read_time(fields, "scheduled_start", log, end_line)
+        header.scheduled_end = _read_time(fields, "scheduled_end", log, end_line)
+        start, end = header.scheduled_start, header.scheduled_end
+        if start is not None and end is not None and end <= start:
+            log.add(
+                fields["scheduled_end"].line,
+                "'scheduled_end' must be after 'scheduled_start' "
+                f"({fields['scheduled_end'].value.value} is not after "
+                f"{fields['scheduled_start'].value.value})",
+            )
+            header.scheduled_end = None
+        impact = Impact.MAINTENANCE
+    else:
+        for key in ("scheduled_start", "scheduled_end"):
+            if key in fields:
+                log.add(
+                    fields[key].line,
+                    f"'{key}' is only for maintenance: add 'type: maintenance' or remove it",
+                )
+        if impact_entry is None:
+            log.add(
+                end_line,
+                f"frontmatter: missing required key 'impact' (one of {one_of(INCIDENT_IMPACTS)})",
+            )
+        else:
+            header.impact = _read_choice(impact_entry, INCIDENT_IMPACTS, log, "impact")
+        # Without a valid impact the file is rejected anyway; components are still checked.
+        impact = header.impact or Impact.NONE
+    header.components = _read_components(
+        fields.get("components"), impact, log, component_ids, end_line
+    )
+    return header
+
+
+def _read_title(fields: dict[str, Entry], log: ErrorLog, end_line: int) -> str | None:
+    entry = fields.get("title")
+    if entry is None:
+        log.add(end_line, "frontmatter: missing required key 'title'")
+        return None
+    if not isinstance(entry.value, yaml.ScalarNode):
+        log.add(entry.line, f"'title' must be text, not {kind(entry.value)}")
+        return None
+    title = " ".join((scalar_text(entry.value) or "").split())
+    if not title:
+        log.add(entry.line, "'title' is empty: write the customer-facing title")
+        return None
+    return title
+
+
+def _read_choice(
+    entry: Entry, choices: tuple[_Choice, ...], log: ErrorLog, key: str
+) -> _Choice | None:
+    text = scalar_text(entry.value)
+    if text is None:
+        log.add(entry.line, f"'{key}' must be one of {one_of(choices)}, not {kind(entry.value)}")
+        return None
+    value = normalize_choice(text)
+    for choice in choices:
+        if choice.value == value:
+            return choice
+    log.add(
+        entry.line,
+        f"unknown {key} '{text}'{did_you_mean(value, choices)}; use {one_of(choices)}",
+    )
+    return None
+
+
+def _read_time(fields: dict[str, Entry], key: str, log: ErrorLog, end_line: int) -> datetime | None:
+    entry = fields.get(key)
+    if entry is None:
+        log.add(end_line, f"frontmatter: a maintenance needs '{key}' (like '{EXAMPLE}')")
+        return None
+    text = scalar_text(entry.value)
+    if text is None:
+        log.add(
+            entry.line, f"'{key}' must be a timestamp like '{EXAMPLE}', not {kind(entry.value)}"
+        )
+        return None
+    try:
+        return parse_timestamp(text)
+    except TimestampError as error:
+        log.add(entry.line, f"'{key}': {error}")
+        return None
+
+
+def _read_components(
+    entry: Entry | None,
+    impact: Impact,
+    log: ErrorLog,
+    component_ids: Collection[str] | None,
+    end_line: int,
+) -> dict[str, ComponentStatus] | None:
+    if entry is None:
+        log.add(end_line, "frontmatter: missing required key 'components'")
+        return None
+    node = entry.value
+    if is_null(node):
+        log.add(
+            entry.line,
+            "'components' is empty: list the affected component ids "
+            "(write 'components: []' for a notice that affects none)",
+        )
+        return None
+    affected: dict[str, ComponentStatus] = {}
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            component_id = scalar_text(item)
+            if component_id is None:
+                log.add(line_of(item), f"each component must be an id, not {kind(item)}")
+            elif _check_component(component_id, line_of(item), affected, log, component_ids):
+                affected[component_id] = impact.implied_component_status
+        return affected
+    if isinstance(node, yaml.MappingNode):
+        for component in entries(node):
+            if isinstance(component, DuplicateKey):
+                log.add(component.line, f"components: {component.message}")
+                continue
+            if not _check_component(component.key, component.line, affected, log, component_ids):
+                continue
+            status = _read_choice(component, AFFECTED_STATUSES, log, "component status")
+            if status is not None:
+                affected[component.key] = status
+        return affected
+    log.add(
+        entry.line,
+        f"'components' must be a list of component ids or a mapping 'id: status', not {kind(node)}",
+    )
+    return None
+
+
+def _check_component(
+    component_id: str,
+    line: int,
+    affected: dict[str, ComponentStatus],
+    log: ErrorLog,
+    component_ids: Collection[str] | None,
+) -> bool:
+    if component_id in affected:
+        log.add(line, f"component '{component_id}' is listed twice")
+        return False
+    if component_ids is not None and component_id not in component_ids:
+        log.add(
+            line,
+            f"unknown component '{component_id}'{did_you_mean(component_id, component_ids)}; "
+            "components are declared in components.yml",
+        )
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Heading:
+    """A level-2 heading in the body and the lines of text under it."""
+
+    text: str
+    line: int
+    body: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Body:
+    headings: list[_Heading] = field(default_factory=list)
+    postmortem: str | None = None
+    stray_text_reported: bool = False
+
+
+def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
+    result = _Body()
+    verbatim_end: str | None = None  # the end of the fenced code or HTML comment we are in
+    verbatim_start = 0
+    previous = ""
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        number = first_line + index
+        if line[:1] not in _SPECIAL_FIRST_CHARACTERS and verbatim_end is None:
+            _append(result, line, number, log)  # plain text, the common case
+        elif verbatim_end == _COMMENT_END:
+            still_open, has_text = _comment_line(line)
+            verbatim_end = _COMMENT_END if still_open else None
+            _append(result, line, number, log, is_text=has_text)
+        elif verbatim_end is not None:
+            stripped = line.strip()
+            if stripped.startswith(verbatim_end) and not stripped.strip(verbatim_end[0]):
+                verbatim_end = None
+            _append(result, line, number, log, is_text=False)
+        elif opening := _FENCE.match(line):
+            verbatim_end, verbatim_start = opening.group(1), number
+            _append(result, line, number, log)
+        elif line.lstrip().startswith(_COMMENT_START):
+            # An HTML comment is not published: allowed anywhere, never parsed for headings.
+            still_open, has_text = _comment_line(line, opened=False)
+            if still_open:
+                verbatim_end, verbatim_start = _COMMENT_END, number
+            _append(result, line, number, log, is_text=has_text)
+        elif heading := _ATX_HEADING.fullmatch(line):
+            title = heading.group(2).strip().rstrip("#").strip()
+            if len(heading.group(1)) == 1:
+                if normalize_choice(title) == POSTMORTEM_HEADING:
+                    result.postmortem = _read_postmortem(lines[index + 1 :], number, log)
+                    return result
+                _report_level_one_heading(title, number, log)
+            elif len(heading.group(1)) == 2:
+                result.headings.append(_Heading(title, number))
+            else:
+                _append(result, line, number, log)
+        elif (
+            _SETEXT_UNDERLINE.fullmatch(line)
+            and previous.strip()
+            and not _ATX_HEADING.fullmatch(previous)
+            and not previous.startswith(("    ", "\t"))
+        ):
+            underline = line.strip()[0]
+            level_name = "level-1" if underline == "=" else "level-2"
+            log.add(
+                number,
+                f"this line of '{underline}' turns the line above into a {level_name} heading: "
+                "put a blank line before it (for a horizontal rule) or use '###'",
+            )
+        else:
+            _append(result, line, number, log)
+        previous = line
+    if verbatim_end is not None:
+        # Markdown does not treat an unclosed fence or comment as one: what follows would be
+        # published as text and headings, while here it would have hidden later updates.
+        what = "HTML comment" if verbatim_end == _COMMENT_END else "code block"
+        log.add(
+            verbatim_start,
+            f"this {what} is never closed: add a line '{verbatim_end}' where it ends",
+        )
+    return result
+
+
+def _comment_line(line: str, *, opened: bool = True) -> tuple[bool, bool]:
+    """Read a line in or starting an HTML comment: (still open after it, has visible text)."""
+    has_text = False
+    rest = line if opened else line.split(_COMMENT_START, 1)[1]
+    while True:
+        if _COMMENT_END not in rest:
+            return True, has_text
+        rest = rest.split(_COMMENT_END, 1)[1]
+        before, opens, after = rest.partition(_COMMENT_START)
+        has_text = has_text or bool(before.strip())
+        if not opens:
+            return False, has_text
+        rest = after
+
+
+def _read_postmortem(lines: list[str], heading_line: int, log: ErrorLog) -> str | None:
+    postmortem = "\n".join(lines).strip()
+    if not postmortem:
+        log.add(heading_line, "'# Postmortem' has no text: write it, or remove the heading")
+    return postmortem or None
+
+
+def _report_level_one_heading(title: str, line: int, log: ErrorLog) -> None:
+    close = did_you_mean(normalize_choice(title), [POSTMORTEM_HEADING])
+    hint = " (did you mean '# Postmortem'?)" if close else ""
+    log.add(
+        line,
+        f"unexpected level-1 heading '# {title}'{hint}: the only one allowed is "
+        "'# Postmortem'; use '###' for a heading inside an update",
+    )
+
+
+def _append(result: _Body, line: str, number: int, log: ErrorLog, *, is_text: bool = True) -> None:
+    if result.headings:
+        result.headings[-1].body.append(line)
+    elif is_text and line.strip() and not result.stray_text_reported:
+        # Reported once: the first stray line is enough to find the problem.
+        result.stray_text_reported = True
+        log.add(
+            number,
+            f"text before the first update: every update starts with a heading like "
+            f"'{HEADING_EXAMPLE}'",
+        )
+
+
+def _read_updates(
+    headings: list[_Heading], event_type: EventType, log: ErrorLog, type_known: bool
+) -> tuple[Update, ...]:
+    updates: list[Update] = []
+    for heading in headings:
+        update = _read_update(heading, event_type, log, type_known)
+        if update is not None:
+            updates.append(update)
+    updates.sort(key=lambda u: u.at)
+    for earlier, later in itertools.pairwise(updates):
+        if earlier.at == later.at:
+            first, second = sorted((earlier.line, later.line))
+            log.add(
+                second,
+                f"two updates at the same time ({later.at:%Y-%m-%d %H:%M:%S} UTC, lines {first} "
+                f"and {second}): give each update its own time",
+            )
+    return tuple(updates)
+
+
+def _read_update(
+    heading: _Heading, event_type: EventType, log: ErrorLog, type_known: bool
+) -> Update | None:
+    # No-break spaces come with headings pasted from chat and documents: spaces all the same.
+    text = heading.text.replace("\u00a0", " ").replace("\u202f", " ")
+    match = _UPDATE_HEADING.fullmatch(text)
+    if match is None:
+        if _STARTS_WITH_DATE.match(text):
+            message = (
+                f"update heading '## {text}' has no status: write it like "
+                f"'{HEADING_EXAMPLE}', with spaces around the separator (—, –, -, | or ·)"
+            )
+        else:
+            message = (
+                f"level-2 heading '## {text}' is not an update: updates start with "
+                f"'{HEADING_EXAMPLE}'; use '###' for a heading inside an update"
+            )
+        log.add(heading.line, message)
+        return None
+    try:
+        at = parse_timestamp(match["timestamp"])
+    except TimestampError as error:
+        log.add(heading.line, f"update heading: {error}")
+        at = None
+    status = _read_update_status(match["status"], event_type, heading.line, log, type_known)
+    if at is None or status is None:
+        return None
+    return Update(at=at, status=status, body="\n".join(heading.body).strip(), line=heading.line)
+
+
+def _read_update_status(
+    text: str, event_type: EventType, line: int, log: ErrorLog, type_known: bool
+) -> UpdateStatus | None:
+    value = normalize_choice(text)
+    allowed = UPDATE_STATUSES[event_type]
+    for status in allowed:
+        if status.value == value:
+            return status
+    if not type_known:
+        return None
+    other = next(t for t in EventType if t is not event_type)
+    if value in {s.value for s in UPDATE_STATUSES[other]}:
+        hint = (
+            "add 'type: maintenance' to the frontmatter, or use "
+            if other is EventType.MAINTENANCE
+            else "a maintenance uses "
+        )
+        log.add(
+            line,
+            f"status '{text.strip()}' is for {_a(other)}, not {_a(event_type)}: "
+            f"{hint}{one_of(allowed)}",
+        )
+        return None
+    log.add(
+        line,
+        f"unknown {event_type.value} status '{text.strip()}'{did_you_mean(value, allowed)}; "
+        f"use {one_of(allowed)}",
+    )
+    return None
+
+
+def _a(event_type: EventType) -> str:
+    return f"an {event_type.value}" if event_type is EventType.INCIDENT else "a maintenance"

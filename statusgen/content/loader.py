@@ -1,0 +1,209 @@
+"""Reading a status repository from disk into a validated :class:`~statusgen.core.model.Site`.
+
+This is the only module that reads content files. It decodes them strictly (UTF-8,
+with or without a byte-order mark, nothing guessed), hands the text to the parsers
+and collects every error of every file, so that one run reports them all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Protocol
+
+from statusgen.content.components_file import COMPONENTS_FILE, parse_components
+from statusgen.content.event_file import parse_event
+from statusgen.core.errors import ContentError, ContentErrors, ErrorLog
+from statusgen.core.ids import invalid_id_message, is_valid_id
+from statusgen.core.model import Catalog, Incident, Maintenance, Site
+
+INCIDENTS_DIR = "incidents"
+EVENT_SUFFIX = ".md"
+
+# Control characters, and the Unicode line separators that YAML counts as line breaks
+# (they would shift every line number after them), are never meant in a content file.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+class ContentSource(Protocol):
+    """Where a status repository's files come from: a folder, or a git revision."""
+
+    def describe(self) -> str:
+        """Where, in words, for "components.yml: not found in ..."."""
+        ...
+
+    def read(self, path: str) -> bytes | None:
+        """The bytes of a file (a path relative to the repository root, with forward
+        slashes), or None when there is no such file.
+
+        :raises OSError: when the file exists but cannot be read.
+        """
+        ...
+
+    def event_paths(self) -> list[str]:
+        """Every ``*.md`` under ``incidents/``, in path order, hidden ones skipped."""
+        ...
+
+
+class FolderSource:
+    """A status repository on disk, as it is in the working tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def describe(self) -> str:
+        return str(self.root)
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            return (self.root / path).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def event_paths(self) -> list[str]:
+        """:raises OSError: when ``incidents/`` or a folder in it cannot be read."""
+        found: list[str] = []
+        base = self.root / INCIDENTS_DIR
+        if not base.exists() and not base.is_symlink():
+            return found  # no incidents yet
+        if not base.is_dir():
+            raise NotADirectoryError(0, "not a folder (or a link to nothing)", str(base))
+
+        def fail(error: OSError) -> None:
+            raise error
+
+        for directory, subdirectories, files in os.walk(base, onerror=fail):
+            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+            for name in sorted(files):
+                if is_event_file(name):
+                    found.append(Path(directory, name).relative_to(self.root).as_posix())
+        return found
+
+
+def is_event_file(name: str) -> bool:
+    """Whether a file name under ``incidents/`` is an incident or maintenance (``.md``,
+    in any case: ``Outage.MD`` is one, reported for its name rather than ignored)."""
+    return name.lower().endswith(EVENT_SUFFIX) and not name.startswith(".")
+
+
+def event_id_of(path: str) -> str:
+    """The id of an incident file: its name without ``.md``."""
+    return path.rsplit("/", 1)[-1][: -len(EVENT_SUFFIX)]
+
+
+def load_site(root: Path | ContentSource) -> Site:
+    """Load and validate the status repository at ``root`` (a folder or a source).
+
+    :raises ContentErrors: with every problem found, when there is any.
+    """
+    site, errors = read_site(root)
+    if errors or site is None:
+        raise ContentErrors(errors)
+    return site
+
+
+def read_site(root: Path | ContentSource) -> tuple[Site | None, list[ContentError]]:
+    """Load a repository, returning the site (None if invalid) and all errors."""
+    source = FolderSource(root) if isinstance(root, Path) else root
+    errors: list[ContentError] = []
+    catalog = _read_catalog(source, errors)
+    component_ids = None if catalog is None else {c.id for c in catalog.components}
+
+    events: list[Incident | Maintenance] = []
+    first_path_of_id: dict[str, str] = {}
+    try:
+        paths = source.event_paths()
+    except OSError as error:
+        where = Path(error.filename or INCIDENTS_DIR)
+        shown = (
+            where.relative_to(root)
+            if isinstance(root, Path) and where.is_relative_to(root)
+            else where
+        )
+        errors.append(
+            ContentError(shown.as_posix(), None, f"cannot be read: {error.strerror or error}")
+        )
+        paths = []
+    for path in paths:
+        log = ErrorLog(path)
+        event_id = event_id_of(path)
+        if not is_valid_id(event_id):
+            log.add(None, invalid_id_message("file name", event_id) + " (rename the file)")
+        elif event_id in first_path_of_id:
+            log.add(
+                None,
+                f"id '{event_id}' is already used by {first_path_of_id[event_id]}: "
+                "ids must be unique across subfolders (rename one file)",
+            )
+        else:
+            first_path_of_id[event_id] = path
+        data = _read(source, path, log)
+        if data is None and not log:
+            log.add(None, "cannot be read: it does not exist (a link to nothing?)")
+        text = None if data is None else decode_source(data, log)
+        event = None if text is None else parse_event(text, event_id, log, component_ids)
+        errors.extend(log.errors)
+        if event is not None and not log:
+            events.append(event)
+
+    if errors or catalog is None:
+        return None, errors
+    events.sort(key=lambda e: (e.first_update.at, e.id))
+    return Site(catalog=catalog, events=tuple(events)), errors
+
+
+def read_catalog(source: ContentSource) -> tuple[Catalog | None, list[ContentError]]:
+    """Read components.yml alone: the catalog (None if invalid) and its errors."""
+    errors: list[ContentError] = []
+    return _read_catalog(source, errors), errors
+
+
+def _read_catalog(source: ContentSource, errors: list[ContentError]) -> Catalog | None:
+    log = ErrorLog(COMPONENTS_FILE)
+    data = _read(source, COMPONENTS_FILE, log)
+    if data is None and not log:
+        log.add(
+            None,
+            f"not found in {source.describe()}: every status site declares its components "
+            "there (run statusgen in the status repository, or pass --root)",
+        )
+    text = None if data is None else decode_source(data, log)
+    catalog = None if text is None else parse_components(text, log)
+    errors.extend(log.errors)
+    return catalog
+
+
+def _read(source: ContentSource, path: str, log: ErrorLog) -> bytes | None:
+    try:
+        return source.read(path)
+    except OSError as error:
+        log.add(None, f"cannot be read: {error.strerror or error}")
+        return None
+
+
+def decode_source(data: bytes, log: ErrorLog) -> str | None:
+    """Decode a content file as UTF-8 (a byte-order mark is allowed); None if it is not text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        log.add(None, "the file is UTF-16: save it as UTF-8")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        log.add(
+            line,
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}): "
+            "save the file as UTF-8",
+        )
+        return None
+    control = _CONTROL_CHARACTER.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        log.add(
+            line,
+            f"invisible control character U+{ord(control.group()):04X} in the text: remove it "
+            "(if the whole file looks like this, it is not a text file)",
+        )
+        return None
+    return text

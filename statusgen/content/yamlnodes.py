@@ -1,0 +1,130 @@
+"""YAML read as nodes, so that every value keeps the line it came from.
+
+statusgen reads YAML one level below ``yaml.safe_load``: composing nodes instead of
+constructing Python objects keeps each key's line for error messages, lets duplicate
+keys be reported instead of silently overwritten, and leaves scalars as the text the
+user wrote (``title: 404`` is a title, ``impact: none`` is not null). libyaml's C
+parser is used when PyYAML was built with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+from statusgen.core.errors import ErrorLog, did_you_mean, one_of
+
+_Loader: type[yaml.CSafeLoader | yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+NULL_TAG = "tag:yaml.org,2002:null"
+
+
+class YamlSyntaxError(ValueError):
+    """The text is not YAML; ``line`` is 1-based within the text, when known."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def compose(text: str) -> yaml.Node | None:
+    """Parse one YAML document into its node tree; None for an empty document.
+
+    :raises YamlSyntaxError: when the text is not a single valid YAML document.
+    """
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        parts = [p for p in (error.context, error.problem) if p]
+        last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        line = min(mark.line + 1, max(last_line, 1)) if mark is not None else None
+        raise YamlSyntaxError("invalid YAML: " + ", ".join(parts), line) from None
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError(f"invalid YAML: {error}", None) from None
+
+
+def line_of(node: yaml.Node) -> int:
+    """The 1-based line where a node starts."""
+    return int(node.start_mark.line) + 1
+
+
+def is_null(node: yaml.Node) -> bool:
+    """True for ``~``, ``null`` and a missing value (``key:`` with nothing after it)."""
+    return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG
+
+
+def scalar_text(node: yaml.Node) -> str | None:
+    """The text of a scalar as written, stripped; None for a null or a collection."""
+    if not isinstance(node, yaml.ScalarNode) or is_null(node):
+        return None
+    return str(node.value).strip()
+
+
+def kind(node: yaml.Node) -> str:
+    """What a node is, in words, for messages: 'a list', 'a mapping', 'a value'."""
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return "empty" if is_null(node) else f"'{node.value}'"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One ``key: value`` of a mapping, with the key's line."""
+
+    key: str
+    line: int
+    value: yaml.Node
+
+
+def entries(node: yaml.MappingNode) -> Iterator[Entry | DuplicateKey]:
+    """The entries of a mapping in file order; a repeated key yields a DuplicateKey."""
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+        line = line_of(key_node)
+        if key in seen:
+            yield DuplicateKey(key, line, seen[key])
+            continue
+        seen[key] = line
+        yield Entry(key, line, value_node)
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    """A key that a mapping already had: YAML would silently keep the last one."""
+
+    key: str
+    line: int
+    first_line: int
+
+    @property
+    def message(self) -> str:
+        return f"duplicate key '{self.key}' (already set on line {self.first_line})"
+
+
+def read_mapping(
+    node: yaml.MappingNode, log: ErrorLog, allowed: tuple[str, ...], what: str
+) -> dict[str, Entry]:
+    """The entries of a mapping by key, reporting duplicate and unknown keys.
+
+    ``what`` names the mapping in messages ("frontmatter", "component 'api'").
+    """
+    found: dict[str, Entry] = {}
+    for entry in entries(node):
+        if isinstance(entry, DuplicateKey):
+            log.add(entry.line, f"{what}: {entry.message}")
+        elif entry.key not in allowed:
+            log.add(
+                entry.line,
+                f"{what}: unknown key '{entry.key}'{did_you_mean(entry.key, allowed)}; "
+                f"allowed keys are {one_of(allowed)}",
+            )
+        else:
+            found[entry.key] = entry
+    return found

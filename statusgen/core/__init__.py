@@ -1,0 +1,1 @@
+"""The vocabulary every stage shares: the content model, errors, ids and timestamps."""

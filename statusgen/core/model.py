@@ -1,0 +1,222 @@
+"""The content model: what a status repository says, validated and immutable.
+
+These classes hold exactly what the files declare, nothing derived from the clock
+(current statuses, uptime) and nothing about presentation. Instances are built by
+:mod:`statusgen.content.loader` and read by everything else.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import ClassVar
+
+
+class ComponentStatus(enum.StrEnum):
+    """A component's status, in Statuspage's vocabulary, ordered from best to worst.
+
+    ``under_maintenance`` ranks below the outages: when a component under maintenance
+    also has an incident, the incident is what the reader needs to see.
+    """
+
+    OPERATIONAL = "operational"
+    UNDER_MAINTENANCE = "under_maintenance"
+    DEGRADED_PERFORMANCE = "degraded_performance"
+    PARTIAL_OUTAGE = "partial_outage"
+    MAJOR_OUTAGE = "major_outage"
+
+    @property
+    def severity(self) -> int:
+        """Rank for comparisons: 0 for operational, higher is worse."""
+        return _COMPONENT_SEVERITY[self]
+
+
+_COMPONENT_SEVERITY = {status: rank for rank, status in enumerate(ComponentStatus)}
+
+
+class Impact(enum.StrEnum):
+    """An incident's impact on Statuspage's scale, plus ``maintenance``."""
+
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+    MAINTENANCE = "maintenance"
+
+    @property
+    def implied_component_status(self) -> ComponentStatus:
+        """The status of components listed without one (FORMAT.md: list form)."""
+        return _IMPLIED_STATUS[self]
+
+
+_IMPLIED_STATUS = {
+    Impact.NONE: ComponentStatus.DEGRADED_PERFORMANCE,
+    Impact.MINOR: ComponentStatus.DEGRADED_PERFORMANCE,
+    Impact.MAJOR: ComponentStatus.PARTIAL_OUTAGE,
+    Impact.CRITICAL: ComponentStatus.MAJOR_OUTAGE,
+    Impact.MAINTENANCE: ComponentStatus.UNDER_MAINTENANCE,
+}
+
+#: Impacts an incident file may declare (``maintenance`` is implied by the type).
+INCIDENT_IMPACTS = (Impact.NONE, Impact.MINOR, Impact.MAJOR, Impact.CRITICAL)
+
+
+class IncidentStatus(enum.StrEnum):
+    """The status an incident update announces."""
+
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    UPDATE = "update"
+    RESOLVED = "resolved"
+
+
+class MaintenanceStatus(enum.StrEnum):
+    """The status a maintenance update announces."""
+
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
+
+
+UpdateStatus = IncidentStatus | MaintenanceStatus
+
+
+class EventType(enum.StrEnum):
+    """The ``type`` frontmatter key: what kind of event a file describes."""
+
+    INCIDENT = "incident"
+    MAINTENANCE = "maintenance"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where something was declared, for error messages: ``path:line``."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    """A display group of components (``groups:`` in components.yml)."""
+
+    id: str
+    name: str
+    description: str | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Component:
+    """A part of the service whose status is reported (``components:``)."""
+
+    id: str
+    name: str
+    description: str | None = None
+    group: str | None = None
+    since: date | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Catalog:
+    """Everything components.yml declares, in display order."""
+
+    groups: tuple[Group, ...] = ()
+    components: tuple[Component, ...] = ()
+    _components_by_id: Mapping[str, Component] = field(init=False, repr=False, compare=False)
+    _groups_by_id: Mapping[str, Group] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_components_by_id", {c.id: c for c in self.components})
+        object.__setattr__(self, "_groups_by_id", {g.id: g for g in self.groups})
+
+    def component(self, component_id: str) -> Component:
+        """Return the component with this id; :class:`KeyError` if there is none."""
+        return self._components_by_id[component_id]
+
+    def group(self, group_id: str) -> Group:
+        """Return the group with this id; :class:`KeyError` if there is none."""
+        return self._groups_by_id[group_id]
+
+    @property
+    def group_ids(self) -> tuple[str, ...]:
+        return tuple(g.id for g in self.groups)
+
+    def members(self, group_id: str) -> tuple[Component, ...]:
+        """The components of a group, in display order."""
+        return tuple(c for c in self.components if c.group == group_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Update:
+    """One timestamped update of an incident or maintenance (a ``##`` section)."""
+
+    at: datetime
+    """When it was posted, timezone-aware, in UTC."""
+    status: UpdateStatus
+    body: str
+    """The update's Markdown text, without its heading."""
+    line: int
+    """The line of its heading, for error messages and links to the source."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """What incidents and maintenances share: one Markdown file in ``incidents/``."""
+
+    id: str
+    title: str
+    components: Mapping[str, ComponentStatus]
+    """Affected component ids and the status each one has while the event lasts."""
+    updates: tuple[Update, ...]
+    """Oldest first; never empty; timestamps are unique."""
+    postmortem: str | None = None
+    """The Markdown after ``# Postmortem``, or None when there is none yet."""
+    source: SourceLocation = field(default_factory=lambda: SourceLocation(""))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "components", MappingProxyType(dict(self.components)))
+
+    @property
+    def first_update(self) -> Update:
+        return self.updates[0]
+
+    @property
+    def last_update(self) -> Update:
+        return self.updates[-1]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Incident(Event):
+    """Something that went wrong: ``type: incident`` (the default)."""
+
+    type: ClassVar[EventType] = EventType.INCIDENT
+    impact: Impact
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Maintenance(Event):
+    """Planned work announced ahead of time: ``type: maintenance``."""
+
+    type: ClassVar[EventType] = EventType.MAINTENANCE
+    impact: ClassVar[Impact] = Impact.MAINTENANCE
+    scheduled_start: datetime
+    scheduled_end: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    """A whole status repository: its components and every incident and maintenance."""
+
+    catalog: Catalog
+    events: tuple[Incident | Maintenance, ...]
+    """Sorted by start (first update), oldest first; ties broken by id."""

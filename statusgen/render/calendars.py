@@ -1,0 +1,113 @@
+"""Maintenance calendars (iCalendar, RFC 5545): the site's and each component's.
+
+Subscribers add ``maintenance.ics`` to their calendar application, which polls it; each
+maintenance is a VEVENT over its announced window. Every value comes from the content
+(the window, the published updates), never from the clock, so that a rebuild without a
+change gives the same bytes and a calendar is not rewritten for nothing. The
+``icalendar`` package escapes text, folds lines at 75 octets and ends them with CRLF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event, vDuration
+
+from statusgen.core.model import Maintenance
+from statusgen.render.context import RenderContext
+from statusgen.render.urls import component_path, incident_path
+from statusgen.state.events import EventState
+
+CALENDAR_FILE = "maintenance.ics"
+PRODID = "-//statusgen//statusgen//EN"
+#: How often calendar applications should poll (RFC 7986 REFRESH-INTERVAL).
+REFRESH_INTERVAL = timedelta(hours=1)
+
+
+def render_calendars(context: RenderContext) -> dict[str, bytes]:
+    """``maintenance.ics`` and ``components/<id>/maintenance.ics``.
+
+    A component without maintenance still gets its (empty) calendar, so that a
+    subscription made today keeps working when its first maintenance is announced.
+
+    :raises ValueError: when the site has no ``site_url``: event URLs and UIDs need it.
+    """
+    return CalendarBuilder(context).render()
+
+
+class CalendarBuilder:
+    """Builds the calendars of one render context."""
+
+    def __init__(self, context: RenderContext) -> None:
+        url = context.config.url
+        if url is None:
+            raise ValueError("calendars need the site's absolute URL: set site_url in mkdocs.yml")
+        self.context = context
+        self.base = url
+        # UIDs must be globally unique: the event id, which is unique in the site, at
+        # the site's host.
+        self.host = urlsplit(url).hostname or "statusgen"
+
+    def render(self) -> dict[str, bytes]:
+        state = self.context.state
+        language = self.context.language
+        site = self.context.config.name
+        files = {
+            CALENDAR_FILE: self.calendar(
+                language.gettext("{site}: maintenance").format(site=site), state.maintenances
+            )
+        }
+        for component in state.site.catalog.components:
+            name = language.gettext("{site}: {component} maintenance").format(
+                site=site, component=component.name
+            )
+            events = (e for e in state.events_by_component[component.id] if e.is_maintenance)
+            files[f"{component_path(component.id)}{CALENDAR_FILE}"] = self.calendar(name, events)
+        return files
+
+    def calendar(self, name: str, maintenances: Iterable[EventState]) -> bytes:
+        """A VCALENDAR of these maintenances, ordered by id for stable bytes."""
+        calendar = Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", name)
+        calendar.add("name", name)
+        if self.context.config.description:
+            calendar.add("x-wr-caldesc", self.context.config.description)
+        calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
+        for state in sorted(maintenances, key=lambda s: s.id):
+            calendar.add_component(self.event(state))
+        return bytes(calendar.to_ical())
+
+    def event(self, state: EventState) -> Event:
+        """One maintenance as a VEVENT over its announced window (times in UTC)."""
+        maintenance = state.event
+        assert isinstance(maintenance, Maintenance)
+        url = self.base + incident_path(maintenance.id)
+        names = [self.context.state.site.catalog.component(c).name for c in maintenance.components]
+        event = Event()
+        event.add("uid", f"{maintenance.id}@{self.host}")
+        # The latest published update is when this VEVENT last changed: DTSTAMP and
+        # LAST-MODIFIED from the content keep a rebuild byte-identical, and SEQUENCE
+        # grows by one with each update so that clients replace their copy.
+        event.add("dtstamp", state.updated_at)
+        event.add("created", state.created_at)
+        event.add("last-modified", state.updated_at)
+        event.add("sequence", len(state.updates) - 1)
+        event.add("dtstart", maintenance.scheduled_start)
+        event.add("dtend", maintenance.scheduled_end)
+        event.add("summary", maintenance.title)
+        # Markdown is written to be read as plain text: the latest update as written,
+        # then the page, since many applications do not show the URL property.
+        event.add("description", f"{state.last_update.body}\n\n{url}".lstrip())
+        event.add("url", url)
+        event.add("status", "CANCELLED" if state.is_cancelled else "CONFIRMED")
+        # Maintenance is information, not a meeting: it must not mark anyone busy.
+        event.add("transp", "TRANSPARENT")
+        event.add("categories", names)
+        return event

@@ -1,0 +1,37 @@
+"""What every renderer reads, and what it returns.
+
+A renderer is a function of a :class:`RenderContext` (the derived state, the site's
+settings, the shared Markdown renderer and the site's language) returning
+``{path: bytes}`` with paths relative to the site root. :mod:`statusgen.render.outputs` lists
+the renderers of a build.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from statusgen.content.config import SiteConfig
+from statusgen.render.i18n import Language
+from statusgen.render.markup import MarkdownRenderer
+from statusgen.state.page import PageState
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """What every renderer reads."""
+
+    state: PageState
+    config: SiteConfig
+    markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
+    language: Language = field(default_factory=lambda: Language("en"))
+    """The site's language (``theme.language``): statusgen's own words and dates."""
+
+
+Renderer = Callable[[RenderContext], Mapping[str, bytes]]
+
+
+def json_bytes(document: object) -> bytes:
+    """A JSON document as published: UTF-8, indented, newline-terminated."""
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()

@@ -1,0 +1,259 @@
+"""Atom, RSS 2.0 and JSON Feed documents: one entry per published update.
+
+Readers announce each new entry, so every update of an incident or maintenance is an
+entry of its own (not only the first post), and so is a postmortem. Entries are built
+once from the derived state and written in three formats; a rebuild without a change
+gives the same bytes, because every time in a feed is a time from the content (the
+feed's own ``updated`` is its newest entry's), never the clock.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from statusgen.core.model import Maintenance, Update
+from statusgen.core.timestamps import isoformat
+from statusgen.render.context import RenderContext, json_bytes
+from statusgen.render.urls import component_path, incident_path, postmortem_path, update_path
+from statusgen.state.events import EventState
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+ATOM_TYPE = "application/atom+xml"
+RSS_TYPE = "application/rss+xml"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One entry, as every format writes it."""
+
+    id: str
+    """The absolute URL of the update (its anchor on the incident page) or of the
+    postmortem page: stable across rebuilds, unique in the site."""
+    link: str
+    """The page a reader opens: the incident's, or the postmortem's."""
+    title: str
+    html: str
+    at: datetime
+    categories: tuple[str, ...]
+    """The names of the event's components."""
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A feed's own metadata and its entries, newest first."""
+
+    path: str
+    """Where its files go: ``""`` for the site, ``components/<id>/`` for a component."""
+    title: str
+    description: str
+    home: str
+    """The absolute URL of the page the feed follows."""
+    entries: tuple[FeedEntry, ...]
+    updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """An entry before rendering: chosen and sorted cheaply, rendered only if kept."""
+
+    state: EventState
+    update: Update | None
+    """None for the postmortem."""
+    at: datetime
+
+    @property
+    def order(self) -> tuple[datetime, bool, str]:
+        # Newest first; at the same time, a postmortem before the update it follows and
+        # events by id, so that the order never depends on how the input was listed.
+        return (self.at, self.update is None, self.state.id)
+
+
+def render_feeds(context: RenderContext) -> dict[str, bytes]:
+    """``feed.atom``, ``feed.rss``, ``feed.json`` and each component's Atom and RSS feeds.
+
+    :raises ValueError: when the site has no ``site_url``: feed ids and links must be
+        absolute URLs.
+    """
+
+    feeds = FeedBuilder(context)
+    site = feeds.site_feed()
+    files = {
+        "feed.atom": feeds.atom(site),
+        "feed.rss": feeds.rss(site),
+        "feed.json": json_bytes(feeds.json_feed(site)),
+    }
+    for component_feed in feeds.component_feeds():
+        files[f"{component_feed.path}feed.atom"] = feeds.atom(component_feed)
+        files[f"{component_feed.path}feed.rss"] = feeds.rss(component_feed)
+    return files
+
+
+class FeedBuilder:
+    """Builds the feeds of one render context."""
+
+    def __init__(self, context: RenderContext) -> None:
+        if context.config.url is None:
+            raise ValueError("feeds need the site's absolute URL: set site_url in mkdocs.yml")
+        self.context = context
+        self.base = context.config.url
+        self.language = context.language
+
+    # What each feed holds ----------------------------------------------------------------
+
+    def site_feed(self) -> Feed:
+        """Every incident and maintenance of the site."""
+        config = self.context.config
+        description = config.description or self.language.gettext(
+            "Incidents and maintenance of {site}"
+        ).format(site=config.name)
+        return self._feed("", config.name, description, self.base, self.context.state.events)
+
+    def component_feeds(self) -> list[Feed]:
+        """One feed per component: the incidents and maintenance that affect it."""
+        state = self.context.state
+        site = self.context.config.name
+        feeds = []
+        for component in state.site.catalog.components:
+            path = component_path(component.id)
+            title = self.language.gettext("{site}: {component}").format(
+                site=site, component=component.name
+            )
+            description = self.language.gettext(
+                "Incidents and maintenance affecting {component} on {site}"
+            ).format(component=component.name, site=site)
+            events = state.events_by_component[component.id]
+            feeds.append(self._feed(path, title, description, self.base + path, events))
+        return feeds
+
+    def _feed(
+        self, path: str, title: str, description: str, home: str, events: Iterable[EventState]
+    ) -> Feed:
+        items = heapq.nlargest(
+            self.context.config.feed_length, _items(events), key=lambda item: item.order
+        )
+        entries = tuple(self._entry(item) for item in items)
+        return Feed(
+            path=path,
+            title=title,
+            description=description,
+            home=home,
+            entries=entries,
+            # An empty feed is as old as the page: the newest update anywhere, which
+            # is 'now' only for a site with nothing published.
+            updated=entries[0].at if entries else self.context.state.updated_at,
+        )
+
+    def _entry(self, item: _Item) -> FeedEntry:
+        event = item.state.event
+        catalog = self.context.state.site.catalog
+        categories = tuple(catalog.component(cid).name for cid in event.components)
+        if item.update is None:
+            assert event.postmortem is not None
+            return FeedEntry(
+                id=self.base + postmortem_path(event.id),
+                link=self.base + postmortem_path(event.id),
+                title=self.language.gettext("Postmortem: {title}").format(title=event.title),
+                html=self.context.markdown.html(event.postmortem),
+                at=item.at,
+                categories=categories,
+            )
+        title = self.language.gettext("{status}: {title}").format(
+            status=self.language.label(item.update.status), title=event.title
+        )
+        html = self.context.markdown.html(item.update.body) or f"<p>{escape(title)}</p>"
+        if isinstance(event, Maintenance):
+            # Each entry is read on its own: a maintenance entry says when the work is.
+            window = self.language.gettext("Scheduled from {start} to {end}.").format(
+                start=self.language.format_datetime(event.scheduled_start),
+                end=self.language.format_datetime(event.scheduled_end),
+            )
+            html = f"<p>{escape(window)}</p>\n{html}"
+        return FeedEntry(
+            id=self.base + update_path(event.id, item.update),
+            link=self.base + incident_path(event.id),
+            title=title,
+            html=html,
+            at=item.at,
+            categories=categories,
+        )
+
+    # Formats --------------------------------------------------------------------------------
+
+    def atom(self, feed: Feed) -> bytes:
+        """The feed as Atom (RFC 4287)."""
+        return bytes(
+            self._generator(feed, f"{feed.path}feed.atom", ATOM_TYPE).atom_str(pretty=True)
+        )
+
+    def rss(self, feed: Feed) -> bytes:
+        """The feed as RSS 2.0, with an ``atom:link`` to itself."""
+        return bytes(self._generator(feed, f"{feed.path}feed.rss", RSS_TYPE).rss_str(pretty=True))
+
+    def _generator(self, feed: Feed, self_path: str, media_type: str) -> Any:
+        generator = FeedGenerator()
+        generator.id(feed.home)
+        generator.title(feed.title)
+        generator.description(feed.description)
+        generator.language(self.language.code)
+        generator.author(name=self.context.config.name, uri=self.base)
+        generator.link(href=self.base + self_path, rel="self", type=media_type)
+        # Last, because RSS takes its one channel link from the last alternate link.
+        generator.link(href=feed.home, rel="alternate", type="text/html")
+        # feedgen's defaults would be the clock and its own version: both change the
+        # bytes of a rebuild that changed nothing.
+        generator.updated(feed.updated)
+        generator.generator("statusgen")
+        for entry in feed.entries:
+            item = generator.add_entry(order="append")
+            item.guid(entry.id, permalink=True)
+            item.title(entry.title)
+            item.link(href=entry.link, rel="alternate", type="text/html")
+            item.content(entry.html, type="html")
+            item.published(entry.at)
+            item.updated(entry.at)
+            for name in entry.categories:
+                item.category(term=name)
+        return generator
+
+    def json_feed(self, feed: Feed) -> dict[str, Any]:
+        """The feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+        return {
+            "version": JSON_FEED_VERSION,
+            "title": feed.title,
+            "home_page_url": feed.home,
+            "feed_url": f"{self.base}{feed.path}feed.json",
+            "description": feed.description,
+            "language": self.language.code,
+            "authors": [{"name": self.context.config.name, "url": self.base}],
+            "items": [
+                {
+                    "id": entry.id,
+                    "url": entry.link,
+                    "title": entry.title,
+                    "content_html": entry.html,
+                    "date_published": isoformat(entry.at),
+                    "date_modified": isoformat(entry.at),
+                    "tags": list(entry.categories),
+                }
+                for entry in feed.entries
+            ],
+        }
+
+
+def _items(events: Iterable[EventState]) -> Sequence[_Item]:
+    """Every published update of these events, and their postmortems."""
+    items: list[_Item] = []
+    for state in events:
+        items += (_Item(state, update, update.at) for update in state.updates)
+        if state.event.postmortem:
+            # The format gives a postmortem no date; it is announced with the event's
+            # latest update, the time of the last thing the event published.
+            items.append(_Item(state, None, state.updated_at))
+    return items

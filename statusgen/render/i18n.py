@@ -1,0 +1,134 @@
+"""Translations of statusgen's own words, and dates formatted for the site's language.
+
+Catalogs are gettext ``.po`` files in ``statusgen/render/locales/<language>/LC_MESSAGES/``,
+compiled in memory with Babel when first used (no build step, no ``.mo`` files to keep
+in sync). A language without a catalog falls back to English, the source language.
+The content of incidents is never translated: it is published as written.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import io
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from statusgen.core.model import (
+    ComponentStatus,
+    Impact,
+    IncidentStatus,
+    MaintenanceStatus,
+)
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DOMAIN = "statusgen"
+
+
+def _(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+#: The words for every status and impact, shared by pages, feeds and badges.
+LABELS: dict[str, str] = {
+    ComponentStatus.OPERATIONAL: _("Operational"),
+    ComponentStatus.UNDER_MAINTENANCE: _("Under maintenance"),
+    ComponentStatus.DEGRADED_PERFORMANCE: _("Degraded performance"),
+    ComponentStatus.PARTIAL_OUTAGE: _("Partial outage"),
+    ComponentStatus.MAJOR_OUTAGE: _("Major outage"),
+    IncidentStatus.INVESTIGATING: _("Investigating"),
+    IncidentStatus.IDENTIFIED: _("Identified"),
+    IncidentStatus.MONITORING: _("Monitoring"),
+    IncidentStatus.UPDATE: _("Update"),
+    IncidentStatus.RESOLVED: _("Resolved"),
+    MaintenanceStatus.SCHEDULED: _("Scheduled"),
+    MaintenanceStatus.IN_PROGRESS: _("In progress"),
+    MaintenanceStatus.VERIFYING: _("Verifying"),
+    MaintenanceStatus.COMPLETED: _("Completed"),
+}
+IMPACT_LABELS: dict[Impact, str] = {
+    Impact.NONE: _("No impact"),
+    Impact.MINOR: _("Minor"),
+    Impact.MAJOR: _("Major"),
+    Impact.CRITICAL: _("Critical"),
+    Impact.MAINTENANCE: _("Maintenance"),
+}
+INDICATOR_DESCRIPTIONS: dict[str, str] = {
+    "none": _("All Systems Operational"),
+    "minor": _("Minor Service Outage"),
+    "major": _("Partial System Outage"),
+    "critical": _("Major Service Outage"),
+    "maintenance": _("Service Under Maintenance"),
+}
+
+
+class Language:
+    """The site's language: its translations and its date formats."""
+
+    def __init__(self, code: str) -> None:
+        try:
+            self.locale = Locale.parse(code.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            self.locale = Locale("en")
+        self.code = str(self.locale).replace("_", "-")
+        self.translations = _translations(str(self.locale))
+        self.translated = isinstance(self.translations, Translations)
+        """Whether statusgen's words have a catalog in this language."""
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.translations.ngettext(singular, plural, count)
+
+    def label(self, value: str) -> str:
+        """The translated word for a status (component, incident or maintenance)."""
+        return self.gettext(LABELS[value])
+
+    def impact(self, impact: Impact) -> str:
+        return self.gettext(IMPACT_LABELS[impact])
+
+    def indicator(self, indicator: str) -> str:
+        return self.gettext(INDICATOR_DESCRIPTIONS[indicator])
+
+    def format_date(self, day: date, style: str = "medium") -> str:
+        """A date as the language writes it: ``Nov 28, 2026``, ``28 nov. 2026``."""
+        return format_date(day, format=style, locale=self.locale)
+
+    def format_datetime(self, moment: datetime) -> str:
+        """A time in UTC as the language writes it: ``Nov 28, 2026, 14:02 UTC``."""
+        moment = moment.astimezone(UTC)
+        return self.gettext("{date}, {time} UTC").format(
+            date=format_date(moment.date(), format="medium", locale=self.locale),
+            time=format_time(moment, format="HH:mm", tzinfo=UTC, locale=self.locale),
+        )
+
+    def format_month(self, day: date) -> str:
+        """A month and year as a heading: ``November 2026``, ``novembre 2026``."""
+        return format_date(day, format="LLLL y", locale=self.locale).capitalize()
+
+
+@functools.cache
+def _translations(locale: str) -> gettext.NullTranslations:
+    for candidate in (locale, locale.split("_")[0]):
+        path = LOCALES_DIR / candidate / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.is_file():
+            with path.open("rb") as source:
+                catalog = read_po(source, locale=candidate)
+            compiled = io.BytesIO()
+            write_mo(compiled, catalog)
+            compiled.seek(0)
+            return Translations(compiled, domain=DOMAIN)
+    return gettext.NullTranslations()
+
+
+def available_languages() -> list[str]:
+    """Languages with a catalog, besides English."""
+    return sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir())

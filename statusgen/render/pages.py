@@ -1,0 +1,607 @@
+"""The HTML pages of a status site, as views for logic-free templates.
+
+This module decides what each page shows (which incidents, in which order, with which
+words and dates); templates only lay it out. It knows nothing of MkDocs: pages are
+rendered with any Jinja2 environment whose loader finds the ``statusgen/`` templates,
+so that another generator could render the same pages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from html import escape
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from babel.dates import format_timedelta
+from babel.numbers import format_percent
+
+from statusgen.core.model import Component, ComponentStatus, Group, Maintenance
+from statusgen.core.timestamps import isoformat
+from statusgen.render.context import RenderContext
+from statusgen.render.urls import (
+    component_path,
+    history_path,
+    incident_path,
+    postmortem_path,
+    update_anchor,
+)
+from statusgen.state.events import EventState
+from statusgen.state.uptime import DayUptime
+
+STYLESHEET = "assets/statusgen/status.css"
+TEMPLATES = {
+    "overview": "statusgen/overview.html",
+    "incident": "statusgen/incident.html",
+    "postmortem": "statusgen/postmortem.html",
+    "history": "statusgen/history.html",
+    "component": "statusgen/component.html",
+    "components": "statusgen/components.html",
+    "not_found": "statusgen/404.html",
+}
+RECENT_DAYS = 7
+DEFAULT_HISTORY_PAGE_SIZE = 50
+
+# Short, stable CSS class names for statuses: ``sg-s-major`` and so on.
+STATUS_CLASS = {
+    ComponentStatus.OPERATIONAL: "ok",
+    ComponentStatus.UNDER_MAINTENANCE: "maintenance",
+    ComponentStatus.DEGRADED_PERFORMANCE: "degraded",
+    ComponentStatus.PARTIAL_OUTAGE: "partial",
+    ComponentStatus.MAJOR_OUTAGE: "major",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Time:
+    """A moment shown to readers: ``<time datetime="{iso}">{text}</time>``."""
+
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateView:
+    anchor: str
+    status: str
+    status_class: str
+    time: Time
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
+class AffectedComponent:
+    name: str
+    url: str
+    status: str
+    status_class: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """An incident or maintenance, ready to show."""
+
+    id: str
+    title: str
+    url: str
+    is_maintenance: bool
+    is_active: bool
+    impact: str
+    impact_class: str
+    status: str
+    status_class: str
+    started: Time | None
+    ended: Time | None
+    duration: str | None
+    window_start: Time | None
+    window_end: Time | None
+    components: tuple[AffectedComponent, ...]
+    updates: tuple[UpdateView, ...]
+    """Newest first."""
+    postmortem_url: str | None
+    postmortem_html: str | None
+
+    @property
+    def latest(self) -> UpdateView:
+        return self.updates[0]
+
+
+@dataclass(frozen=True, slots=True)
+class DayView:
+    """One cell of an uptime bar."""
+
+    label: str
+    """The whole tooltip: date, uptime and incidents, in words."""
+    status_class: str
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentView:
+    id: str
+    name: str
+    description: str | None
+    url: str
+    status: str
+    status_class: str
+    uptime: str | None
+    """The window's uptime as a percentage, or None when nothing was counted."""
+    uptime_label: str
+    days: tuple[DayView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentSection:
+    """Components shown together: a group with its members, or ungrouped components."""
+
+    group: Group | None
+    status: str
+    status_class: str
+    components: tuple[ComponentView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DayOfEvents:
+    title: str
+    events: tuple[EventView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    number: int
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    pages: tuple[PageLink, ...]
+    previous_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One HTML page: where it goes, its template and what the template shows."""
+
+    path: str
+    """Its URL relative to the site root: ``""``, ``"incidents/x/"``; written to
+    ``<path>index.html``."""
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    section: str | None = None
+    """The navigation entry it belongs to: "overview", "history" or "components"."""
+    filename: str = "index.html"
+    site_root: str | None = None
+    """The site root's absolute path, for a page served at any URL (the 404 page)."""
+
+    @property
+    def output_path(self) -> str:
+        return f"{self.path}{self.filename}"
+
+    @property
+    def root(self) -> str:
+        """The URL of the site root from this page: relative, so the site works under any
+        prefix and from disk, unless the page may be served from anywhere."""
+        if self.site_root is not None:
+            return self.site_root
+        return "../" * self.path.count("/")
+
+
+class SitePages:
+    """Builds every page of a status site from a :class:`RenderContext`."""
+
+    def __init__(self, context: RenderContext, history_page_size: int) -> None:
+        self.context = context
+        self.language = context.language
+        self.state = context.state
+        self.history_page_size = history_page_size
+        self._states = {s.id: s for s in self.state.events}
+        # Views are made when a page first needs them: rendering one page (statusgen
+        # serve) must not convert the Markdown of every incident.
+        self._event_views: dict[str, EventView] = {}
+        self._component_views: dict[str, ComponentView] = {}
+
+    def page_at(self, path: str) -> Page | None:
+        """The page published at ``path`` (``""``, ``"incidents/x/"``, ``"404.html"``…),
+        or None when there is none."""
+        catalog = self.state.site.catalog
+        parts = path.split("/")
+        if path == "":
+            return self.overview()
+        if path == "404.html":
+            return self.not_found()
+        if path == "components/":
+            return self.components_index()
+        if len(parts) == 3 and parts[0] == "components" and parts[2] == "":
+            component = next((c for c in catalog.components if c.id == parts[1]), None)
+            return self.component(component) if component else None
+        if path.startswith("history/"):
+            return next((p for p in self.history() if p.path == path), None)
+        if parts[0] == "incidents" and parts[1] in self._states and parts[-1] == "":
+            state = self._states[parts[1]]
+            if len(parts) == 3:
+                return self.incident(state)
+            if len(parts) == 4 and parts[2] == "postmortem" and state.event.postmortem:
+                return self.postmortem(state)
+        return None
+
+    def _view(self, state: EventState) -> EventView:
+        view = self._event_views.get(state.id)
+        if view is None:
+            view = self._event_views[state.id] = self._event_view(state)
+        return view
+
+    def _component(self, component: Component) -> ComponentView:
+        view = self._component_views.get(component.id)
+        if view is None:
+            view = self._component_views[component.id] = self._component_view(component)
+        return view
+
+    def __iter__(self) -> Iterator[Page]:
+        yield self.overview()
+        yield self.not_found()
+        yield self.components_index()
+        for component in self.state.site.catalog.components:
+            yield self.component(component)
+        yield from self.history()
+        for state in self.state.events:
+            yield self.incident(state)
+            if state.event.postmortem:
+                yield self.postmortem(state)
+
+    # Pages --------------------------------------------------------------------------
+
+    def overview(self) -> Page:
+        state = self.state
+        return Page(
+            path="",
+            section="overview",
+            template=TEMPLATES["overview"],
+            title=self.context.config.name,
+            context={
+                "active_incidents": self._views(state.active_incidents),
+                "maintenances_in_progress": self._views(state.maintenances_in_progress),
+                "upcoming_maintenances": self._views(state.upcoming_maintenances),
+                "sections": self._sections(),
+                "recent_days": self._recent_days(),
+            },
+        )
+
+    def not_found(self) -> Page:
+        """``404.html``: static hosts serve it for any missing path, so its links are
+        absolute (from ``site_url``'s path)."""
+        return Page(
+            path="",
+            filename="404.html",
+            site_root=urlsplit(self.context.config.url or "/").path or "/",
+            template=TEMPLATES["not_found"],
+            title=self.language.gettext("Page not found"),
+        )
+
+    def components_index(self) -> Page:
+        return Page(
+            path="components/",
+            section="components",
+            template=TEMPLATES["components"],
+            title=self.language.gettext("Components"),
+            context={"sections": self._sections()},
+        )
+
+    def component(self, component: Component) -> Page:
+        return Page(
+            path=component_path(component.id),
+            section="components",
+            template=TEMPLATES["component"],
+            title=component.name,
+            context={
+                "component": self._component(component),
+                "months": self._months(self.state.events_by_component[component.id]),
+            },
+        )
+
+    def history(self) -> Iterator[Page]:
+        events = self.state.events
+        count = max(1, math.ceil(len(events) / self.history_page_size))
+        for number in range(1, count + 1):
+            chunk = events[(number - 1) * self.history_page_size : number * self.history_page_size]
+            title = self.language.gettext("History")
+            if number > 1:
+                title = self.language.gettext("History, page {number}").format(number=number)
+            yield Page(
+                path=history_path(number),
+                section="history",
+                template=TEMPLATES["history"],
+                title=title,
+                context={
+                    "months": self._months(chunk),
+                    "pagination": self._pagination(number, count),
+                },
+            )
+
+    def incident(self, state: EventState) -> Page:
+        return Page(
+            path=incident_path(state.id),
+            template=TEMPLATES["incident"],
+            title=state.event.title,
+            context={"event": self._view(state)},
+        )
+
+    def postmortem(self, state: EventState) -> Page:
+        return Page(
+            path=postmortem_path(state.id),
+            template=TEMPLATES["postmortem"],
+            title=self.language.gettext("Postmortem: {title}").format(title=state.event.title),
+            context={"event": self._view(state)},
+        )
+
+    # Views --------------------------------------------------------------------------
+
+    def _time(self, moment: datetime) -> Time:
+        return Time(isoformat(moment), self.language.format_datetime(moment))
+
+    def _views(self, states: Sequence[EventState]) -> tuple[EventView, ...]:
+        return tuple(self._view(s) for s in states)
+
+    def _event_view(self, state: EventState) -> EventView:
+        event = state.event
+        catalog = self.state.site.catalog
+        language = self.language
+        updates = tuple(
+            UpdateView(
+                anchor=update_anchor(u),
+                status=language.label(u.status),
+                status_class=u.status.value,
+                time=self._time(u.at),
+                html=self.context.markdown.html(u.body),
+            )
+            for u in reversed(state.updates)
+        )
+        duration = None
+        if state.started_at is not None and state.ended_at is not None:
+            duration = format_timedelta(
+                state.ended_at - state.started_at,
+                threshold=2,
+                format="long",
+                locale=language.locale,
+            )
+        window = None
+        if isinstance(event, Maintenance):
+            window = (self._time(event.scheduled_start), self._time(event.scheduled_end))
+        return EventView(
+            id=state.id,
+            title=event.title,
+            url=incident_path(state.id),
+            is_maintenance=window is not None,
+            is_active=state.is_active,
+            impact=language.impact(event.impact),
+            impact_class=event.impact.value,
+            status=language.label(state.status),
+            status_class=state.status.value,
+            started=self._time(state.started_at) if state.started_at else None,
+            ended=self._time(state.ended_at) if state.ended_at else None,
+            duration=duration,
+            window_start=window[0] if window else None,
+            window_end=window[1] if window else None,
+            components=tuple(
+                AffectedComponent(
+                    name=catalog.component(cid).name,
+                    url=component_path(cid),
+                    status=language.label(status),
+                    status_class=STATUS_CLASS[status],
+                )
+                for cid, status in event.components.items()
+            ),
+            updates=updates,
+            postmortem_url=postmortem_path(state.id) if event.postmortem else None,
+            postmortem_html=self.context.markdown.html(event.postmortem)
+            if event.postmortem
+            else None,
+        )
+
+    def _component_view(self, component: Component) -> ComponentView:
+        status = self.state.component_statuses[component.id]
+        uptime = self.state.uptime[component.id]
+        ratio = uptime.ratio
+        percent = None if ratio is None else self._percent(ratio)
+        days = len(uptime.days)
+        if percent is None:
+            uptime_label = self.language.gettext("No uptime data for the last {days} days")
+        else:
+            uptime_label = self.language.gettext("{uptime} uptime over the last {days} days")
+        return ComponentView(
+            id=component.id,
+            name=component.name,
+            description=component.description,
+            url=component_path(component.id),
+            status=self.language.label(status),
+            status_class=STATUS_CLASS[status],
+            uptime=percent,
+            uptime_label=uptime_label.format(uptime=percent, days=days),
+            days=tuple(self._day_view(d) for d in uptime.days),
+        )
+
+    def _percent(self, ratio: float) -> str:
+        # Floor, never round up: 99.999% must not read as 100%.
+        floored = math.floor(ratio * 10000) / 10000
+        return self._format_percent(floored)
+
+    def _format_percent(self, ratio: float) -> str:
+        return format_percent(ratio, format="#,##0.##%", locale=self.language.locale)
+
+    def _day_view(self, day: DayUptime) -> DayView:
+        language = self.language
+        when = language.format_date(day.day)
+        if day.uptime is None:
+            summary = language.gettext("{date}: no data").format(date=when)
+            status_class = "none"
+        else:
+            summary = language.gettext("{date}: {uptime} uptime").format(
+                date=when, uptime=self._percent(day.uptime)
+            )
+            status_class = STATUS_CLASS[day.worst_status]
+        if day.maintenance_ids and day.worst_status is ComponentStatus.OPERATIONAL:
+            status_class = STATUS_CLASS[ComponentStatus.UNDER_MAINTENANCE]
+        event_ids = day.incident_ids + day.maintenance_ids
+        titles = [self._states[i].event.title for i in event_ids if i in self._states]
+        if titles:
+            summary += " — " + "; ".join(titles)
+        elif day.uptime is not None:
+            summary += " — " + language.gettext("no incidents")
+        return DayView(
+            label=summary,
+            status_class=status_class,
+        )
+
+    def _sections(self) -> tuple[ComponentSection, ...]:
+        catalog = self.state.site.catalog
+        sections: list[ComponentSection] = []
+        ungrouped: list[ComponentView] = []
+        seen_groups: set[str] = set()
+        for component in catalog.components:
+            if component.group is None:
+                ungrouped.append(self._component(component))
+                continue
+            if component.group in seen_groups:
+                continue
+            if ungrouped:
+                sections.append(self._section(None, ungrouped))
+                ungrouped = []
+            seen_groups.add(component.group)
+            members = [self._component(c) for c in catalog.members(component.group)]
+            sections.append(self._section(catalog.group(component.group), members))
+        if ungrouped:
+            sections.append(self._section(None, ungrouped))
+        return tuple(sections)
+
+    def _section(self, group: Group | None, members: list[ComponentView]) -> ComponentSection:
+        statuses = [self.state.component_statuses[c.id] for c in members]
+        worst = max(statuses, key=lambda s: s.severity, default=ComponentStatus.OPERATIONAL)
+        return ComponentSection(
+            group=group,
+            status=self.language.label(worst),
+            status_class=STATUS_CLASS[worst],
+            components=tuple(members),
+        )
+
+    def _recent_days(self) -> tuple[DayOfEvents, ...]:
+        """The last days with the events that had an update on each, newest day first."""
+        today = self.state.now.date()
+        first = today - timedelta(days=RECENT_DAYS - 1)
+        by_day: dict[date, list[EventView]] = {
+            today - timedelta(days=n): [] for n in range(RECENT_DAYS)
+        }
+        for state in self.state.events:
+            if state.updated_at.date() < first:
+                continue
+            for day in sorted({u.at.date() for u in state.updates if u.at.date() >= first}):
+                by_day[day].append(self._view(state))
+        return tuple(
+            DayOfEvents(self.language.format_date(day, "long"), tuple(events))
+            for day, events in by_day.items()
+        )
+
+    def _months(self, states: Sequence[EventState]) -> tuple[DayOfEvents, ...]:
+        """Events grouped by the month they started in, in the order given."""
+        months: dict[tuple[int, int], list[EventView]] = {}
+        for state in states:
+            start = state.created_at
+            months.setdefault((start.year, start.month), []).append(self._view(state))
+        return tuple(
+            DayOfEvents(self.language.format_month(date(year, month, 1)), tuple(events))
+            for (year, month), events in months.items()
+        )
+
+    def _pagination(self, current: int, count: int) -> Pagination | None:
+        if count <= 1:
+            return None
+        return Pagination(
+            pages=tuple(PageLink(n, history_path(n), n == current) for n in range(1, count + 1)),
+            previous_url=history_path(current - 1) if current > 1 else None,
+            next_url=history_path(current + 1) if current < count else None,
+        )
+
+
+class PageRenderer:
+    """Renders the pages of one :class:`RenderContext` with a Jinja2 environment whose
+    loader finds the ``statusgen/`` templates (the theme's, so ``theme/`` overrides them).
+
+    ``globals_`` are added to every template's context (the theme's options).
+    """
+
+    def __init__(
+        self,
+        context: RenderContext,
+        environment: jinja2.Environment,
+        *,
+        history_page_size: int = DEFAULT_HISTORY_PAGE_SIZE,
+        globals_: dict[str, Any] | None = None,
+    ) -> None:
+        self.pages = SitePages(context, history_page_size)
+        self.environment = environment
+        # Titles and names are plain text: escaped, always (MkDocs' environment is not).
+        environment.autoescape = True
+        environment.add_extension("jinja2.ext.i18n")
+        # Added by the i18n extension, so unknown to type checkers.
+        install = environment.install_gettext_translations  # type: ignore[attr-defined]
+        install(context.language.translations, newstyle=True)
+        loader = environment.loader
+        assert loader is not None
+        # The stylesheet is found like a template, so that theme/ can replace it too.
+        stylesheet, _, _ = loader.get_source(environment, STYLESHEET)
+        language, state = context.language, context.state
+        self.shared = {
+            "stylesheet": stylesheet,
+            "config": context.config,
+            "state": state,
+            "lang": language,
+            "status": {
+                "indicator": state.indicator.value,
+                "description": language.indicator(state.indicator.value),
+                "class": STATUS_CLASS[state.indicator.component_status],
+            },
+            "generated": Time(isoformat(state.now), language.format_datetime(state.now)),
+            **(globals_ or {}),
+        }
+        self._templates: dict[str, jinja2.Template] = {}
+
+    def render(self, page: Page) -> bytes:
+        template = self._templates.get(page.template)
+        if template is None:
+            template = self._templates[page.template] = self.environment.get_template(page.template)
+        html = template.render(self.shared, page=page, root=page.root, **page.context)
+        return html.encode()
+
+    def render_all(self) -> dict[str, bytes]:
+        """Every page: ``{output path: HTML bytes}``."""
+        return {page.output_path: self.render(page) for page in self.pages}
+
+    def sitemap(self) -> bytes:
+        """``sitemap.xml``: every page but the 404, with absolute URLs (no dates, so that
+        a rebuild gives the same bytes)."""
+        config = self.pages.context.config
+        urls = "".join(
+            f"<url><loc>{escape(config.absolute_url(page.path))}</loc></url>\n"
+            for page in self.pages
+            if page.filename == "index.html"
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{urls}</urlset>\n"
+        ).encode()
+
+    def render_path(self, path: str) -> bytes | None:
+        """The page at ``path`` (a URL path relative to the site root), or None."""
+        page = self.pages.page_at(path)
+        return None if page is None else self.render(page)

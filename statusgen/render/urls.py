@@ -1,0 +1,41 @@
+"""The published paths (FORMAT.md), relative to ``site_url``, in one place.
+
+Pages, feeds, calendars and the API all link to the same places; building every URL
+here keeps them from drifting apart.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from statusgen.core.model import Update
+
+
+def incident_path(event_id: str) -> str:
+    """``incidents/<id>/``: one incident or maintenance."""
+    return f"incidents/{event_id}/"
+
+
+def postmortem_path(event_id: str) -> str:
+    """``incidents/<id>/postmortem/``: its postmortem."""
+    return f"incidents/{event_id}/postmortem/"
+
+
+def component_path(component_id: str) -> str:
+    """``components/<id>/``: one component."""
+    return f"components/{component_id}/"
+
+
+def history_path(page: int = 1) -> str:
+    """``history/``, then ``history/page/2/`` and so on."""
+    return "history/" if page <= 1 else f"history/page/{page}/"
+
+
+def update_anchor(update: Update) -> str:
+    """The fragment of an update on its incident page: ``update-20261128T140200Z``."""
+    return f"update-{update.at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def update_path(event_id: str, update: Update) -> str:
+    """An update's own address: its incident page and its anchor."""
+    return f"{incident_path(event_id)}#{update_anchor(update)}"

@@ -1,0 +1,235 @@
+"""``statusgen serve``: the status site, rendered on request while you edit it.
+
+A full build writes every page; a preview only needs the page in front of you. The
+server keeps the loaded repository and re-reads it when a file changes (a fingerprint
+of modification times, checked on each request), then renders just the requested page
+with the theme's templates. An edited incident shows on the next request, and an open
+page reloads itself when anything changes. Content errors are shown in the browser with
+the validator's messages until they are fixed.
+
+It previews the status pages, feeds, calendars, badges and API; hand-written pages of
+``docs_dir`` are served as files (their Markdown is not rendered: ``mkdocs serve`` does
+that).
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+
+from statusgen.content.components_file import COMPONENTS_FILE
+from statusgen.content.config import MKDOCS_FILE
+from statusgen.content.loader import INCIDENTS_DIR, read_site
+from statusgen.core.errors import StatusgenError
+from statusgen.render.context import RenderContext
+from statusgen.render.outputs import render_outputs
+from statusgen.render.pages import PageRenderer
+from statusgen.site.plugin import StatusgenPlugin
+
+FINGERPRINT_PATH = "/.statusgen/fingerprint"
+#: Time-dependent states (a maintenance window) move on even when no file changes.
+REDERIVE_AFTER = timedelta(seconds=30)
+CONTENT_TYPES = {
+    ".atom": "application/atom+xml",
+    ".rss": "application/rss+xml",
+    ".ics": "text/calendar; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+}
+LIVE_RELOAD = """<script>
+(function () {{
+  var seen = "{fingerprint}";
+  setInterval(function () {{
+    fetch("{path}").then(function (r) {{ return r.text(); }}).then(function (now) {{
+      if (now !== seen) location.reload();
+    }}).catch(function () {{}});
+  }}, 300);
+}})();
+</script>"""
+
+
+class Preview:
+    """The repository at ``root``, loaded and rendered on demand."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.lock = threading.Lock()
+        self.fingerprint = ""
+        self.derived_at = datetime.min.replace(tzinfo=UTC)
+        self.errors: list[str] = []
+        self.config: MkDocsConfig | None = None
+        self.plugin: StatusgenPlugin | None = None
+        self.context: RenderContext | None = None
+        self.renderer: PageRenderer | None = None
+        self.outputs: dict[str, bytes] | None = None
+
+    # Keeping up with the files ---------------------------------------------------------
+
+    def _watched(self) -> Iterator[Path]:
+        yield self.root / MKDOCS_FILE
+        yield self.root / COMPONENTS_FILE
+        for folder in (self.root / INCIDENTS_DIR, *self._theme_dirs()):
+            for directory, _, files in os.walk(folder):
+                for name in files:
+                    yield Path(directory, name)
+
+    def _theme_dirs(self) -> list[Path]:
+        if self.config is None or not self.config.theme.custom_dir:
+            return []
+        return [Path(self.config.theme.custom_dir)]
+
+    def current_fingerprint(self) -> str:
+        stamps = []
+        for path in self._watched():
+            try:
+                status = path.stat()
+            except OSError:
+                continue
+            stamps.append(f"{path}:{status.st_mtime_ns}:{status.st_size}")
+        return str(hash("\n".join(sorted(stamps))))
+
+    def refresh(self) -> None:
+        """Re-read what changed since the last request; re-derive now and then."""
+        with self.lock:
+            fingerprint = self.current_fingerprint()
+            now = datetime.now(UTC)
+            if fingerprint == self.fingerprint and now - self.derived_at < REDERIVE_AFTER:
+                return
+            if fingerprint != self.fingerprint:
+                self.config = None  # mkdocs.yml or the theme may have changed too
+            self.fingerprint, self.derived_at = fingerprint, now
+            self.errors, self.renderer, self.outputs = [], None, None
+            try:
+                config, plugin = self._configuration()
+                site, errors = read_site(self.root)
+                if errors or site is None:
+                    self.errors = [str(e) for e in errors]
+                    return
+                self.context = plugin.render_context(config, site, now)
+                self.renderer = plugin.page_renderer(config, self.context)
+            except (MkDocsException, StatusgenError) as error:
+                self.errors = [str(error)]
+
+    def _configuration(self) -> tuple[MkDocsConfig, StatusgenPlugin]:
+        if self.config is None or self.plugin is None:
+            config = load_config(str(self.root / MKDOCS_FILE))
+            plugin = config.plugins.get("statusgen")
+            if not isinstance(plugin, StatusgenPlugin):
+                raise StatusgenError(f"{MKDOCS_FILE}: add the statusgen plugin")
+            plugin.prepare(config)
+            self.config, self.plugin = config, plugin
+        return self.config, self.plugin
+
+    # Answering requests ----------------------------------------------------------------
+
+    def respond(self, url_path: str) -> tuple[int, str, bytes]:
+        """(status, content type, body) for a GET of ``url_path``."""
+        if url_path == FINGERPRINT_PATH:
+            self.refresh()
+            return 200, "text/plain", self.fingerprint.encode()
+        self.refresh()
+        path = unquote(url_path).lstrip("/")
+        if self.errors:
+            return 500, "text/html; charset=utf-8", self._error_page()
+        assert self.renderer is not None
+        assert self.context is not None
+        page = self.renderer.render_path(path)
+        if page is None and not path.endswith("/") and self.renderer.pages.page_at(f"{path}/"):
+            return 301, "text/plain", f"/{path}/".encode()
+        if page is not None:
+            return 200, "text/html; charset=utf-8", self._with_reload(page)
+        if self.outputs is None:
+            self.outputs = render_outputs(self.context)
+        if path in self.outputs:
+            return 200, _content_type(path), self.outputs[path]
+        static = self._static_file(path)
+        if static is not None:
+            return 200, _content_type(path), static.read_bytes()
+        not_found = self.renderer.render_path("404.html") or b"Not found"
+        return 404, "text/html; charset=utf-8", self._with_reload(not_found)
+
+    def _static_file(self, path: str) -> Path | None:
+        """A file of the theme (``theme/`` first) or of ``docs_dir``; never a template."""
+        assert self.config is not None
+        if not path or path.endswith(".html") or ".." in Path(path).parts:
+            return None
+        for folder in (*self.config.theme.dirs, self.config.docs_dir):
+            candidate = Path(folder, path)
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def _with_reload(self, page: bytes) -> bytes:
+        script = LIVE_RELOAD.format(fingerprint=self.fingerprint, path=FINGERPRINT_PATH)
+        return page.replace(b"</body>", script.encode() + b"</body>", 1)
+
+    def _error_page(self) -> bytes:
+        items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in self.errors)
+        body = (
+            "<!doctype html><html lang=en><head><meta charset=utf-8>"
+            "<title>statusgen: errors</title></head><body>"
+            "<h1>The status repository has errors</h1>"
+            f"<p>Fix them and this page reloads.</p><ul>{items}</ul></body></html>"
+        )
+        return self._with_reload(body.encode())
+
+
+def _content_type(path: str) -> str:
+    suffix = Path(path).suffix
+    if suffix in CONTENT_TYPES:
+        return CONTENT_TYPES[suffix]
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+def serve(root: Path, address: str) -> None:
+    """Serve the preview of ``root`` on ``address`` (``host:port``) until interrupted.
+
+    :raises StatusgenError: when the address cannot be used or mkdocs.yml is missing.
+    """
+    if not (root / MKDOCS_FILE).is_file():
+        raise StatusgenError(f"{root / MKDOCS_FILE}: not found (statusgen init writes one)")
+    host, _, port = address.rpartition(":")
+    preview = Preview(root)
+    preview.refresh()
+    for error in preview.errors:
+        print(error, file=sys.stderr)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status, content_type, body = preview.respond(urlsplit(self.path).path)
+            self.send_response(status)
+            if status == 301:
+                self.send_header("Location", body.decode())
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    try:
+        server = ThreadingHTTPServer((host or "127.0.0.1", int(port)), Handler)
+    except (OSError, ValueError) as error:
+        raise StatusgenError(f"cannot serve on {address}: {error}") from None
+    print(f"Serving {preview.root} on http://{address}/ (Ctrl+C to stop)", file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

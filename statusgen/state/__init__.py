@@ -1,0 +1,1 @@
+"""Derived state: what the page says at a moment, as pure functions of the view and now."""

@@ -1,0 +1,184 @@
+"""Derived state: what the page says at a given moment, as pure functions of (site, now).
+
+Nothing here reads the clock: ``now`` is always passed in, so that a build with
+``--now`` is reproducible and every rule can be tested at fixed moments. An update
+dated after ``now`` is not published yet: the page at ``now`` is the page as it was,
+or will be, at that moment.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from types import MappingProxyType
+
+from statusgen.content.config import DEFAULT_WINDOW_DAYS
+from statusgen.core.model import (
+    ComponentStatus,
+    Impact,
+    Incident,
+    Maintenance,
+    Site,
+)
+from statusgen.state.events import EventState, event_state
+from statusgen.state.uptime import ComponentUptime, compute_uptime
+
+
+class Indicator(enum.StrEnum):
+    """The page's overall status, as Statuspage's ``status.indicator``."""
+
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+    MAINTENANCE = "maintenance"
+
+    @property
+    def description(self) -> str:
+        """Statuspage's wording for the indicator (the API publishes it verbatim)."""
+        return _DESCRIPTIONS[self]
+
+    @property
+    def component_status(self) -> ComponentStatus:
+        """The component status it corresponds to: what it looks like (colour, icon)."""
+        return _STATUS_OF_INDICATOR[self]
+
+
+_DESCRIPTIONS = {
+    Indicator.NONE: "All Systems Operational",
+    Indicator.MINOR: "Minor Service Outage",
+    Indicator.MAJOR: "Partial System Outage",
+    Indicator.CRITICAL: "Major Service Outage",
+    Indicator.MAINTENANCE: "Service Under Maintenance",
+}
+_STATUS_OF_INDICATOR = {
+    Indicator.NONE: ComponentStatus.OPERATIONAL,
+    Indicator.MAINTENANCE: ComponentStatus.UNDER_MAINTENANCE,
+    Indicator.MINOR: ComponentStatus.DEGRADED_PERFORMANCE,
+    Indicator.MAJOR: ComponentStatus.PARTIAL_OUTAGE,
+    Indicator.CRITICAL: ComponentStatus.MAJOR_OUTAGE,
+}
+_SEVERITY = (Indicator.NONE, Indicator.MINOR, Indicator.MAJOR, Indicator.CRITICAL)
+_INDICATOR_OF_IMPACT = {
+    Impact.NONE: Indicator.NONE,
+    Impact.MINOR: Indicator.MINOR,
+    Impact.MAJOR: Indicator.MAJOR,
+    Impact.CRITICAL: Indicator.CRITICAL,
+}
+_INDICATOR_OF_STATUS = {
+    ComponentStatus.OPERATIONAL: Indicator.NONE,
+    ComponentStatus.UNDER_MAINTENANCE: Indicator.NONE,
+    ComponentStatus.DEGRADED_PERFORMANCE: Indicator.MINOR,
+    ComponentStatus.PARTIAL_OUTAGE: Indicator.MAJOR,
+    ComponentStatus.MAJOR_OUTAGE: Indicator.CRITICAL,
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageState:
+    """Everything the status page says at ``now``; the input of every renderer."""
+
+    site: Site
+    now: datetime
+    events: tuple[EventState, ...]
+    """Published incidents and maintenances, newest first (by first update)."""
+    component_statuses: Mapping[str, ComponentStatus]
+    indicator: Indicator
+    uptime: Mapping[str, ComponentUptime]
+    """Daily uptime of each component over the window, by component id."""
+
+    @property
+    def description(self) -> str:
+        return self.indicator.description
+
+    # Views of ``events`` are computed once: every renderer reads them.
+
+    @cached_property
+    def incidents(self) -> tuple[EventState, ...]:
+        return tuple(e for e in self.events if not e.is_maintenance)
+
+    @cached_property
+    def maintenances(self) -> tuple[EventState, ...]:
+        return tuple(e for e in self.events if e.is_maintenance)
+
+    @cached_property
+    def active_incidents(self) -> tuple[EventState, ...]:
+        return tuple(e for e in self.incidents if e.is_active)
+
+    @cached_property
+    def maintenances_in_progress(self) -> tuple[EventState, ...]:
+        return tuple(e for e in self.maintenances if e.is_active)
+
+    @cached_property
+    def events_by_component(self) -> Mapping[str, tuple[EventState, ...]]:
+        """Each component's events, newest first (every component has an entry)."""
+        found: dict[str, list[EventState]] = {c.id: [] for c in self.site.catalog.components}
+        for state in self.events:
+            for component_id in state.event.components:
+                found[component_id].append(state)
+        return MappingProxyType({k: tuple(v) for k, v in found.items()})
+
+    @cached_property
+    def upcoming_maintenances(self) -> tuple[EventState, ...]:
+        """Upcoming maintenance, soonest first."""
+        upcoming = [e for e in self.maintenances if e.is_upcoming]
+        return tuple(sorted(upcoming, key=_scheduled_start))
+
+    @cached_property
+    def updated_at(self) -> datetime:
+        """When the page last changed: the newest published update, else ``now``."""
+        return max((e.updated_at for e in self.events), default=self.now)
+
+
+def _scheduled_start(state: EventState) -> datetime:
+    assert isinstance(state.event, Maintenance)
+    return state.event.scheduled_start
+
+
+def derive(site: Site, now: datetime, *, uptime_days: int = DEFAULT_WINDOW_DAYS) -> PageState:
+    """Compute what the page says at ``now`` (an aware datetime)."""
+    events = [
+        state for event in reversed(site.events) if (state := event_state(event, now)) is not None
+    ]
+    statuses = component_statuses(site, events)
+    return PageState(
+        site=site,
+        now=now,
+        events=tuple(events),
+        component_statuses=MappingProxyType(statuses),
+        indicator=page_indicator(events, statuses),
+        uptime=MappingProxyType(compute_uptime(site.catalog, events, now, uptime_days)),
+    )
+
+
+def component_statuses(site: Site, events: list[EventState]) -> dict[str, ComponentStatus]:
+    """Each component's status: the worst among the active events affecting it."""
+    statuses = {c.id: ComponentStatus.OPERATIONAL for c in site.catalog.components}
+    for state in events:
+        if not state.is_active:
+            continue
+        for component_id, status in state.event.components.items():
+            if status.severity > statuses[component_id].severity:
+                statuses[component_id] = status
+    return statuses
+
+
+def page_indicator(events: list[EventState], statuses: Mapping[str, ComponentStatus]) -> Indicator:
+    """The overall indicator, as Statuspage computes it.
+
+    The worst of the components' statuses and of the active incidents' impacts; when
+    that is ``none`` and a maintenance is in progress, ``maintenance``.
+    """
+    levels = [_INDICATOR_OF_STATUS[s] for s in statuses.values()]
+    levels += [
+        _INDICATOR_OF_IMPACT[s.event.impact]
+        for s in events
+        if s.is_active and isinstance(s.event, Incident)
+    ]
+    worst = max(levels, key=_SEVERITY.index, default=Indicator.NONE)
+    if worst is Indicator.NONE and any(s.is_active and s.is_maintenance for s in events):
+        return Indicator.MAINTENANCE
+    return worst

@@ -1,0 +1,464 @@
+"""Writing incidents: what ``statusgen new``, ``update``, ``resolve`` and ``postmortem`` do.
+
+Every change is validated as part of the whole repository before anything is written,
+and written atomically (a temporary file renamed into place): an engineer in the middle
+of an incident never ends up with a half-written or invalid file. Times are written in
+explicit UTC.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from statusgen.content.config import read_site_config
+from statusgen.content.event_file import normalize_choice, parse_event
+from statusgen.content.loader import (
+    INCIDENTS_DIR,
+    FolderSource,
+    decode_source,
+    event_id_of,
+    read_catalog,
+    read_site,
+)
+from statusgen.core.errors import ContentErrors, ErrorLog, StatusgenError, did_you_mean
+from statusgen.core.ids import invalid_id_message, is_valid_id, slugify
+from statusgen.core.model import (
+    Catalog,
+    ComponentStatus,
+    Impact,
+    Incident,
+    IncidentStatus,
+    Maintenance,
+    MaintenanceStatus,
+    UpdateStatus,
+)
+from statusgen.core.timestamps import format_timestamp
+from statusgen.workflow.message_templates import (
+    DEFAULT_FOR_STATUS,
+    available_templates,
+    find_template,
+    render_template,
+)
+
+HEADING_SEPARATOR = "—"
+ID_SLUG_LENGTH = 48
+
+_IMPACT_OF_STATUS = {
+    ComponentStatus.MAJOR_OUTAGE: Impact.CRITICAL,
+    ComponentStatus.PARTIAL_OUTAGE: Impact.MAJOR,
+    ComponentStatus.DEGRADED_PERFORMANCE: Impact.MINOR,
+    ComponentStatus.UNDER_MAINTENANCE: Impact.MINOR,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A file written by an authoring command, and how to describe it in a commit."""
+
+    path: Path
+    event_id: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageChoice:
+    """What the update says: a message as given, or a template by name (or neither: the
+    default template of the status)."""
+
+    text: str | None = None
+    template: str | None = None
+
+
+class Author:
+    """Writes changes to the status repository at ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.source = FolderSource(root)
+        catalog, errors = read_catalog(self.source)
+        if catalog is None:
+            raise ContentErrors(errors)
+        self.catalog: Catalog = catalog
+        self.config = read_site_config(root)
+
+    # Commands --------------------------------------------------------------------------
+
+    def new(
+        self,
+        title: str,
+        components: list[str],
+        *,
+        message: MessageChoice,
+        at: datetime | None = None,
+        impact: str | None = None,
+        status: str | None = None,
+        event_id: str | None = None,
+        maintenance: bool = False,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> Change:
+        """Write a new incident (or maintenance) with its first update."""
+        at = _moment(at)
+        title = " ".join(title.split())
+        if not title:
+            raise StatusgenError("the title is empty: give the customer-facing title")
+        affected = self._affected(components)
+        event_id = event_id or self._new_id(title, start if maintenance and start else at)
+        if not is_valid_id(event_id):
+            raise StatusgenError(invalid_id_message("--id", event_id))
+        existing = [p for p in self.source.event_paths() if event_id_of(p) == event_id]
+        if existing:
+            raise StatusgenError(
+                f"{existing[0]} already has the id '{event_id}': choose another with --id, "
+                f"or post an update with: statusgen update {event_id} --status …"
+            )
+        fields: dict[str, object] = {"title": title}
+        if maintenance:
+            if start is None or end is None:
+                raise StatusgenError("a maintenance needs --start and --end (its window)")
+            if impact is not None:
+                raise StatusgenError("a maintenance has no --impact (it is always 'maintenance')")
+            fields["type"] = "maintenance"
+            fields["scheduled_start"] = format_timestamp(start)
+            fields["scheduled_end"] = format_timestamp(end)
+            default_status: UpdateStatus = MaintenanceStatus.SCHEDULED
+            kind = Impact.MAINTENANCE
+        else:
+            if start is not None or end is not None:
+                raise StatusgenError("--start and --end are for a maintenance: add --maintenance")
+            kind = _impact(impact, affected)
+            fields["impact"] = kind.value
+            default_status = IncidentStatus.INVESTIGATING
+        if any(status is not None for status in affected.values()):
+            fields["components"] = {
+                cid: (s or kind.implied_component_status).value for cid, s in affected.items()
+            }
+        else:
+            fields["components"] = list(affected)
+        update_status = self._status(status, maintenance, default_status)
+        frontmatter = yaml.safe_dump(
+            fields, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000
+        )
+        names = [self.catalog.component(cid).name for cid in affected]
+        body = self._message(message, update_status, title, names, start, end, at)
+        text = f"---\n{frontmatter}---\n\n{_update_section(at, update_status, body)}"
+        path = self.root / INCIDENTS_DIR / f"{event_id}.md"
+        noun = "maintenance" if maintenance else "incident"
+        self._write(path, text)
+        return Change(path, event_id, f"Open {noun} {event_id}: {title}")
+
+    def update(
+        self, event_id: str, status: str, *, message: MessageChoice, at: datetime | None = None
+    ) -> Change:
+        """Add an update to an incident or maintenance, newest first."""
+        path, text, event = self._existing(event_id)
+        update_status = self._status(status, isinstance(event, Maintenance), None)
+        return self._add_update(path, text, event, update_status, message, _moment(at))
+
+    def resolve(
+        self, event_id: str, *, message: MessageChoice, at: datetime | None = None
+    ) -> Change:
+        """Resolve an incident, or complete a maintenance."""
+        path, text, event = self._existing(event_id)
+        final: UpdateStatus = IncidentStatus.RESOLVED
+        if isinstance(event, Maintenance):
+            final = MaintenanceStatus.COMPLETED
+        at = _moment(at)
+        if at <= event.last_update.at:
+            raise StatusgenError(
+                f"--at {format_timestamp(at)} is not after the latest update "
+                f"({format_timestamp(event.last_update.at)}): a resolution must be the latest "
+                "update"
+            )
+        if event.last_update.status is final:
+            raise StatusgenError(
+                f"{event_id} is already {final.value} ({format_timestamp(event.last_update.at)}): "
+                f"to say more, use statusgen update {event_id} --status update"
+            )
+        verb = "Complete maintenance" if isinstance(event, Maintenance) else "Resolve"
+        return self._add_update(path, text, event, final, message, at, summary=f"{verb} {event_id}")
+
+    def postmortem(self, event_id: str) -> Change:
+        """Append a blameless postmortem draft, its timeline filled in from the updates."""
+        path, text, event = self._existing(event_id)
+        if event.postmortem:
+            raise StatusgenError(f"{path.relative_to(self.root)} already has a postmortem")
+        rows = "\n".join(
+            f"| {format_timestamp(u.at)} | {u.status.value.replace('_', ' ')} | "
+            f"{_first_line(u.body)} |"
+            for u in event.updates
+        )
+        draft = POSTMORTEM_DRAFT.format(timeline=rows)
+        self._write(path, text.rstrip("\n") + "\n\n" + draft)
+        return Change(path, event_id, f"Add a postmortem draft for {event_id}")
+
+    # Helpers ---------------------------------------------------------------------------
+
+    def _affected(self, components: list[str]) -> dict[str, ComponentStatus | None]:
+        if not components:
+            raise StatusgenError("name the affected components: --component ID[=STATUS]")
+        affected: dict[str, ComponentStatus | None] = {}
+        ids = [c.id for c in self.catalog.components]
+        allowed = [s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL]
+        for item in components:
+            component_id, _, status_text = item.partition("=")
+            component_id = component_id.strip()
+            if component_id not in ids:
+                raise StatusgenError(
+                    f"unknown component '{component_id}'{did_you_mean(component_id, ids)}; "
+                    f"components are declared in components.yml ({', '.join(ids)})"
+                )
+            status = None
+            if status_text:
+                value = normalize_choice(status_text)
+                if value not in allowed:
+                    raise StatusgenError(
+                        f"unknown component status '{status_text}'"
+                        f"{did_you_mean(value, allowed)}; use one of {', '.join(allowed)}"
+                    )
+                status = ComponentStatus(value)
+            affected[component_id] = status
+        return affected
+
+    def _new_id(self, title: str, day: datetime) -> str:
+        slug = slugify(title)
+        if len(slug) > ID_SLUG_LENGTH:
+            slug = slug[:ID_SLUG_LENGTH].rsplit("-", 1)[0]
+        return f"{day:%Y-%m-%d}-{slug or 'incident'}"
+
+    def _status(
+        self, text: str | None, maintenance: bool, default: UpdateStatus | None
+    ) -> UpdateStatus:
+        kind = MaintenanceStatus if maintenance else IncidentStatus
+        if text is None:
+            if default is None:
+                raise StatusgenError("give the update's --status")
+            return default
+        value = normalize_choice(text)
+        choices = [s.value for s in kind]
+        if value not in choices:
+            what = "a maintenance" if maintenance else "an incident"
+            raise StatusgenError(
+                f"status '{text}' is not one of {what}'s{did_you_mean(value, choices)}: "
+                f"use {', '.join(choices)}"
+            )
+        return kind(value)
+
+    def _message(
+        self,
+        choice: MessageChoice,
+        status: UpdateStatus,
+        title: str,
+        component_names: list[str],
+        start: datetime | None,
+        end: datetime | None,
+        at: datetime,
+    ) -> str:
+        if choice.text is not None:
+            return _checked_message(choice.text.strip())
+        name = choice.template or DEFAULT_FOR_STATUS.get(status)
+        if name is None:
+            raise StatusgenError(
+                f"status '{status.value}' has no default message: give --message or --template"
+            )
+        templates = available_templates(self.root, self.config.language)
+        values = {
+            "title": title,
+            "components": ", ".join(component_names),
+            "start": format_timestamp(start) if start else "",
+            "end": format_timestamp(end) if end else "",
+            "at": format_timestamp(at),
+            "site": self.config.name,
+        }
+        return render_template(find_template(templates, name), values)
+
+    def _existing(self, event_id: str) -> tuple[Path, str, Incident | Maintenance]:
+        paths = [p for p in self.source.event_paths() if event_id_of(p) == event_id]
+        if not paths:
+            known = [event_id_of(p) for p in self.source.event_paths()]
+            raise StatusgenError(
+                f"no incident or maintenance '{event_id}'{did_you_mean(event_id, known)} "
+                f"in {INCIDENTS_DIR}/"
+            )
+        relative = paths[0]
+        log = ErrorLog(relative)
+        data = self.source.read(relative) or b""
+        text = decode_source(data, log)
+        event = None
+        if text is not None:
+            event = parse_event(text, event_id, log, [c.id for c in self.catalog.components])
+        if text is None or event is None:
+            raise StatusgenError(
+                f"{relative} has errors; fix them first:\n" + "\n".join(map(str, log.errors))
+            )
+        return self.root / relative, text, event
+
+    def _add_update(
+        self,
+        path: Path,
+        text: str,
+        event: Incident | Maintenance,
+        status: UpdateStatus,
+        message: MessageChoice,
+        at: datetime,
+        summary: str | None = None,
+    ) -> Change:
+        start = end = None
+        if isinstance(event, Maintenance):
+            start, end = event.scheduled_start, event.scheduled_end
+        names = [self.catalog.component(cid).name for cid in event.components]
+        body = self._message(message, status, event.title, names, start, end, at)
+        newline = "\r\n" if "\r\n" in text else "\n"
+        lines = text.split(newline)
+        position = _insertion_line(lines, event, at)
+        section = _update_section(at, status, body).replace("\n", newline)
+        lines[position:position] = [*section.rstrip(newline).split(newline), ""]
+        self._write(path, newline.join(lines))
+        summary = summary or f"Update {event.id}: {status.value.replace('_', ' ')}"
+        return Change(path, event.id, summary)
+
+    def _write(self, path: Path, text: str) -> None:
+        """Validate ``text`` as ``path`` in the whole repository, then write it atomically.
+
+        :raises ContentErrors: with this file's errors; nothing is written.
+        """
+        relative = path.relative_to(self.root).as_posix()
+        overlay = _Overlay(self.source, relative, text.encode())
+        _, errors = read_site(overlay)
+        mine = [e for e in errors if e.path == relative]
+        if mine:
+            raise ContentErrors(mine)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, delete=False, newline=""
+        ) as temporary:
+            temporary.write(text)
+        Path(temporary.name).replace(path)
+
+
+class _Overlay:
+    """A folder source with one file replaced (or added), for validation before writing."""
+
+    def __init__(self, base: FolderSource, path: str, data: bytes) -> None:
+        self.base, self.path, self.data = base, path, data
+
+    def describe(self) -> str:
+        return self.base.describe()
+
+    def read(self, path: str) -> bytes | None:
+        return self.data if path == self.path else self.base.read(path)
+
+    def event_paths(self) -> list[str]:
+        return sorted({*self.base.event_paths(), self.path})
+
+
+def _checked_message(text: str) -> str:
+    """A message is one update: a ``#`` or ``##`` heading in it would start another
+    update, or the postmortem, without anyone meaning to.
+
+    :raises StatusgenError: naming the line of the message.
+    """
+    fence = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+        elif _SECTION_START.match(line):
+            raise StatusgenError(
+                f"line {number} of the message is a level-1 or level-2 heading "
+                f"('{stripped}'): it would start another update; use ### for a heading "
+                "inside an update"
+            )
+    return text
+
+
+def _insertion_line(lines: list[str], event: Incident | Maintenance, at: datetime) -> int:
+    """Where a new update goes (0-based line): newest first, so above the first update
+    (in file order) that is older than it; after the last update when it is the oldest."""
+    in_file_order = sorted(event.updates, key=lambda u: u.line)
+    for update in in_file_order:
+        if update.at < at:
+            return update.line - 1
+    # The oldest: after the last update's section, before the postmortem if any.
+    index = in_file_order[-1].line  # the line after the heading
+    while index < len(lines) and not _SECTION_START.match(lines[index]):
+        index += 1
+    while index > 0 and not lines[index - 1].strip():
+        index -= 1
+    lines.insert(index, "")  # a blank line between the sections
+    return index + 1
+
+
+_SECTION_START = re.compile(r" {0,3}#{1,2}(?!#)")
+
+
+def _moment(at: datetime | None) -> datetime:
+    """``--at``, or now; in UTC, to the second."""
+    return (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+
+
+def _impact(text: str | None, affected: dict[str, ComponentStatus | None]) -> Impact:
+    """The impact given, else the one matching the worst status given, else minor."""
+    if text is not None:
+        value = normalize_choice(text)
+        choices = [i.value for i in Impact if i is not Impact.MAINTENANCE]
+        if value not in choices:
+            raise StatusgenError(
+                f"unknown impact '{text}'{did_you_mean(value, choices)}; use {', '.join(choices)}"
+            )
+        return Impact(value)
+    statuses = [s for s in affected.values() if s is not None]
+    if not statuses:
+        return Impact.MINOR
+    return _IMPACT_OF_STATUS[max(statuses, key=lambda s: s.severity)]
+
+
+def _update_section(at: datetime, status: UpdateStatus, body: str) -> str:
+    return f"## {format_timestamp(at)} {HEADING_SEPARATOR} {status.value}\n{body}\n"
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line.replace("|", "\\|")
+
+
+POSTMORTEM_DRAFT = """\
+# Postmortem
+
+<!-- A blameless postmortem: describe what happened and what the systems allowed, not
+who did what. Complete each section marked to do before this is merged: it is published
+as written, and statusgen diff warns while a marker is left. -->
+
+## Summary
+TODO: two or three sentences: what happened, when, who was affected, and how it ended.
+
+## Impact
+TODO: what customers saw (errors, delays, data), how many of them, for how long.
+
+## Timeline
+| Time (UTC) | Status | What we said |
+|---|---|---|
+{timeline}
+
+## Root cause
+TODO: the technical cause, explained so that a customer's engineer can follow it.
+
+## Contributing factors
+TODO: what made it possible, larger or longer: missing alerts, risky defaults, gaps in tests.
+
+## What went well
+TODO: what limited the impact or sped up the recovery.
+
+## What we change
+TODO: each action, and when it will be done.
+"""

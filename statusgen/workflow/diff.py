@@ -1,0 +1,178 @@
+"""``statusgen diff``: what a change does to the public page, for reviewers.
+
+Both revisions are read from git objects and evaluated at the same moment, so the
+report shows exactly what customers will see change when the pull request is merged:
+component status transitions, new incidents, new updates, resolutions, postmortems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from statusgen.core.model import ComponentStatus, Incident, Maintenance, Site, Update
+from statusgen.core.timestamps import format_timestamp
+from statusgen.render.i18n import Language
+from statusgen.render.urls import incident_path
+from statusgen.state.events import EventState
+from statusgen.state.page import derive
+
+_ENGLISH = Language("en")
+#: What ``statusgen postmortem`` writes in each section of its draft.
+DRAFT_MARKER = "TODO:"
+
+Event = Incident | Maintenance
+
+
+@dataclass
+class SiteChange:
+    """The differences between two page states, as Markdown lines by section."""
+
+    overall: str | None = None
+    components: list[tuple[str, str, str]] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.overall is None and not self.components and not self.events
+
+
+def compare(base: Site, head: Site, now: datetime, site_url: str = "") -> SiteChange:
+    """What changes between ``base`` and ``head``, both evaluated at ``now``. Links are
+    absolute when ``site_url`` is given: the report ends up in pull-request comments."""
+    return _Comparison(base, head, now, site_url).change
+
+
+class _Comparison:
+    def __init__(self, base: Site, head: Site, now: datetime, site_url: str) -> None:
+        self.base, self.head, self.site_url = base, head, site_url
+        self.names = {c.id: c.name for c in (*base.catalog.components, *head.catalog.components)}
+        before, after = derive(base, now, uptime_days=1), derive(head, now, uptime_days=1)
+        self.change = SiteChange()
+        if before.indicator is not after.indicator:
+            self.change.overall = (
+                f"{_ENGLISH.indicator(before.indicator)} → {_ENGLISH.indicator(after.indicator)}"
+            )
+        self._components(before.component_statuses, after.component_statuses)
+        old_events = {e.id: e for e in base.events}
+        old_states = {s.id: s for s in before.events}
+        new_states = {s.id: s for s in after.events}
+        for event in reversed(head.events):
+            self.change.events += self._event(
+                old_events.get(event.id),
+                event,
+                old_states.get(event.id),
+                new_states.get(event.id),
+            )
+        head_ids = {e.id for e in head.events}
+        for event in base.events:
+            if event.id not in head_ids:
+                self.change.events.append(f"- **Removed** {_kind(event)} {self._name(event)}")
+
+    def _components(
+        self, before: Mapping[str, ComponentStatus], after: Mapping[str, ComponentStatus]
+    ) -> None:
+        for component_id, name in self.names.items():
+            old, new = before.get(component_id), after.get(component_id)
+            if old is new:
+                continue
+            self.change.components.append(
+                (
+                    name,
+                    _ENGLISH.label(old) if old else "(new)",
+                    _ENGLISH.label(new) if new else "(removed)",
+                )
+            )
+
+    def _event(
+        self,
+        old: Event | None,
+        new: Event,
+        old_state: EventState | None,
+        new_state: EventState | None,
+    ) -> list[str]:
+        name = self._name(new)
+        lines: list[str] = []
+        if old is None:
+            detail = f"impact {new.impact.value}" if isinstance(new, Incident) else _window(new)
+            affected = ", ".join(
+                f"{self.names.get(cid, cid)} ({_ENGLISH.label(status).lower()})"
+                for cid, status in new.components.items()
+            )
+            lines.append(f"- **New {_kind(new)}** {name}: {detail}; affects {affected or 'none'}")
+        else:
+            if old.title != new.title:
+                lines.append(f"- **Renamed** {name} (was “{old.title}”)")
+            if old.impact is not new.impact:
+                lines.append(f"- **Impact** of {name}: {old.impact.value} → {new.impact.value}")
+            if dict(old.components) != dict(new.components):
+                lines.append(f"- **Affected components** of {name} changed")
+            if (
+                isinstance(old, Maintenance)
+                and isinstance(new, Maintenance)
+                and (old.scheduled_start, old.scheduled_end)
+                != (new.scheduled_start, new.scheduled_end)
+            ):
+                lines.append(f"- **Rescheduled** {name}: {_window(new)}")
+        old_updates = {u.at: u for u in (old.updates if old else ())}
+        for update in reversed(new.updates):
+            previous = old_updates.get(update.at)
+            if previous is None:
+                lines.append(self._update(new, update, new_state))
+            elif (previous.status, previous.body) != (update.status, update.body):
+                lines.append(f"- **Edited update** of {name} at {format_timestamp(update.at)}")
+        if old_state and new_state and old_state.status is not new_state.status:
+            lines.append(
+                f"- {name} is now **{_ENGLISH.label(new_state.status).lower()}** "
+                f"(was {_ENGLISH.label(old_state.status).lower()})"
+            )
+        if new.postmortem and not (old and old.postmortem):
+            lines.append(f"- **Postmortem published** for {name}{_draft_warning(new)}")
+        elif old and old.postmortem and new.postmortem != old.postmortem:
+            lines.append(f"- **Postmortem edited** for {name}{_draft_warning(new)}")
+        return lines
+
+    def _update(self, event: Event, update: Update, state: EventState | None) -> str:
+        when = format_timestamp(update.at)
+        if state is None or update not in state.updates:
+            when += ", shown from then on"
+        quoted = "\n".join(f"  > {line}" for line in update.body.splitlines()) or "  > (no text)"
+        return f"- **{_ENGLISH.label(update.status)}** on {self._name(event)} ({when})\n{quoted}"
+
+    def _name(self, event: Event) -> str:
+        return f"[{event.title}]({self.site_url}{incident_path(event.id)}) (`{event.id}`)"
+
+
+def _draft_warning(event: Event) -> str:
+    """Reviewers must not merge the draft that ``statusgen postmortem`` writes as it is."""
+    if event.postmortem and DRAFT_MARKER in event.postmortem:
+        return f" ⚠️ it still contains {DRAFT_MARKER} complete it before merging"
+    return ""
+
+
+def _kind(event: Event) -> str:
+    return "maintenance" if isinstance(event, Maintenance) else "incident"
+
+
+def _window(event: Event) -> str:
+    assert isinstance(event, Maintenance)
+    return f"{format_timestamp(event.scheduled_start)} to {format_timestamp(event.scheduled_end)}"
+
+
+def render_markdown(change: SiteChange, base: str, head: str, now: datetime) -> str:
+    """The report, for a pull-request comment or a job summary."""
+    lines = [f"### Status page changes: `{base}` → `{head}`", ""]
+    if change.is_empty:
+        lines.append("No change to the public page.")
+        return "\n".join(lines) + "\n"
+    lines.append(f"As the page would be at {format_timestamp(now.replace(microsecond=0))}.")
+    lines.append("")
+    if change.overall:
+        lines += [f"**Overall status:** {change.overall}", ""]
+    if change.components:
+        lines += ["| Component | Before | After |", "|---|---|---|"]
+        lines += [f"| {name} | {old} | {new} |" for name, old, new in change.components]
+        lines.append("")
+    lines += change.events
+    return "\n".join(lines).rstrip() + "\n"
