@@ -21,17 +21,15 @@ import git
 
 from statusgen import __version__
 from statusgen.content.config import SiteConfig, read_site_config
-from statusgen.content.loader import load_site, read_site
+from statusgen.content.loader import read_site
 from statusgen.content.schema import SCHEMAS
 from statusgen.core.errors import ContentError, ContentErrors, StatusgenError
 from statusgen.core.model import ComponentStatus, Maintenance, Site
 from statusgen.core.timestamps import TimestampError, format_timestamp, parse_timestamp
-from statusgen.render.i18n import Language
 from statusgen.render.statuspage import StatuspageDocuments
 from statusgen.state.events import EventState
 from statusgen.state.page import PageState, derive
 from statusgen.workflow.authoring import Author, Change, MessageChoice
-from statusgen.workflow.delivery import Composer, GitLedgerStore, deliver, read_targets, wants
 from statusgen.workflow.diff import compare, render_markdown
 from statusgen.workflow.gitrepo import (
     RevisionSource,
@@ -40,7 +38,7 @@ from statusgen.workflow.gitrepo import (
     open_repository,
 )
 from statusgen.workflow.message_templates import available_templates
-from statusgen.workflow.notices import find_notices
+from statusgen.workflow.notify.run import NotifyRun
 from statusgen.workflow.scaffold import init_repository, template_languages
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -502,33 +500,19 @@ def notify(since: str, until: str, dry_run: bool, root: Path, now: datetime | No
     was delivered is recorded on the branch statusgen/notifications. Exits 1 when a
     target failed: the next run delivers what it missed.
     """
-    repo = open_repository(root)
-    base = load_site(RevisionSource(repo, since, root))
-    head = load_site(RevisionSource(repo, until, root))
-    config = read_site_config(root)
-    moment = now or datetime.now(UTC)
-    store = GitLedgerStore(repo)
-    ledger = store.load()
-    notices = find_notices(base, head, moment, ledger.last_run, ledger.pending)
-    targets = read_targets(derive(head, moment, uptime_days=1), config)
-    if not targets:
+    run = NotifyRun(root, since, until, now or datetime.now(UTC))
+    if not run.targets:
         click.echo(
             "no notification targets: set STATUSGEN_NOTIFY_URLS or STATUSGEN_NOTIFY_CONFIG",
             err=True,
         )
-    composer = Composer(head.catalog, config, Language(config.language))
     if dry_run:
-        for notice in notices:
-            message = composer.message(notice)
-            to = [t.description for t in targets if wants(t, notice) and not ledger.has(t, notice)]
-            click.echo(f"== {notice.key} → {', '.join(to) or 'no target'}")
-            click.echo(f"{message.title}\n\n{message.body}\n")
-        click.echo(f"{len(notices)} notices, {len(targets)} targets (dry run)", err=True)
+        for preview in run.preview():
+            click.echo(f"== {preview.notice.key} → {', '.join(preview.targets) or 'no target'}")
+            click.echo(f"{preview.message.title}\n\n{preview.message.body}\n")
+        click.echo(f"{len(run.notices)} notices, {len(run.targets)} targets (dry run)", err=True)
         return
-    report = deliver(notices, targets, composer, ledger)
-    ledger.last_run = moment
-    ledger.pending = {key for key, _ in report.failed}
-    store.save(ledger, f"Notifications up to {until} at {format_timestamp(moment)}")
+    report = run.send()
     for key, target in report.sent:
         click.echo(f"sent {key} to {target}")
     click.echo(

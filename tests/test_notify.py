@@ -41,7 +41,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from click.testing import CliRunner, Result
 
 from statusgen.cli import main
-from statusgen.workflow.delivery import CONFIG_VARIABLE, LEDGER_BRANCH, LEDGER_FILE, URLS_VARIABLE
+from statusgen.workflow.notify.ledger import LEDGER_BRANCH, LEDGER_FILE
+from statusgen.workflow.notify.targets import CONFIG_VARIABLE, URLS_VARIABLE
 from tests.conftest import RepoWriter
 
 JSON = dict[str, Any]

@@ -87,12 +87,19 @@ class PageState:
     """Published incidents and maintenances, newest first (by first update)."""
     component_statuses: Mapping[str, ComponentStatus]
     indicator: Indicator
-    uptime: Mapping[str, ComponentUptime]
-    """Daily uptime of each component over the window, by component id."""
+    uptime_days: int = DEFAULT_WINDOW_DAYS
+    """How many days the uptime window covers."""
 
     @property
     def description(self) -> str:
         return self.indicator.description
+
+    @cached_property
+    def uptime(self) -> Mapping[str, ComponentUptime]:
+        """Daily uptime of each component over the window, by component id; computed
+        when first read (notifications and diffs never read it)."""
+        uptime = compute_uptime(self.site.catalog, self.events, self.now, self.uptime_days)
+        return MappingProxyType(uptime)
 
     # Views of ``events`` are computed once: every renderer reads them.
 
@@ -150,7 +157,7 @@ def derive(site: Site, now: datetime, *, uptime_days: int = DEFAULT_WINDOW_DAYS)
         events=tuple(events),
         component_statuses=MappingProxyType(statuses),
         indicator=page_indicator(events, statuses),
-        uptime=MappingProxyType(compute_uptime(site.catalog, events, now, uptime_days)),
+        uptime_days=uptime_days,
     )
 
 

@@ -48,7 +48,7 @@ class _Comparison:
     def __init__(self, base: Site, head: Site, now: datetime, site_url: str) -> None:
         self.base, self.head, self.site_url = base, head, site_url
         self.names = {c.id: c.name for c in (*base.catalog.components, *head.catalog.components)}
-        before, after = derive(base, now, uptime_days=1), derive(head, now, uptime_days=1)
+        before, after = derive(base, now), derive(head, now)
         self.change = SiteChange()
         if before.indicator is not after.indicator:
             self.change.overall = (

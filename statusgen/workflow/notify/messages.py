@@ -1,0 +1,61 @@
+"""What a notice says: its title and status, the update's text, the affected components
+and the link to the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from statusgen.content.config import SiteConfig
+from statusgen.core.model import Catalog, Maintenance, MaintenanceStatus
+from statusgen.core.timestamps import format_timestamp
+from statusgen.render.i18n import Language
+from statusgen.render.urls import incident_path, postmortem_path
+from statusgen.workflow.notices import Notice, NoticeKind
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What a notice says. The body is Markdown: apprise sends it as HTML by e-mail and
+    as plain text to chat and SMS."""
+
+    title: str
+    body: str
+
+
+class Composer:
+    """Writes the message of each notice: title and status, the update's text, the
+    affected components, the link to the page."""
+
+    def __init__(self, catalog: Catalog, config: SiteConfig, language: Language) -> None:
+        self.catalog, self.config, self.language = catalog, config, language
+
+    def message(self, notice: Notice) -> Message:
+        event = notice.state.event
+        language = self.language
+        if notice.kind is NoticeKind.POSTMORTEM_PUBLISHED:
+            what = language.gettext("Postmortem")
+            link = postmortem_path(event.id)
+        else:
+            status = notice.update.status if notice.update else _WINDOW_STATUS[notice.kind]
+            what = language.label(status)
+            link = incident_path(event.id)
+        parts = []
+        if notice.update is not None and notice.update.body:
+            parts.append(notice.update.body)
+        if isinstance(event, Maintenance):
+            window = (
+                f"{format_timestamp(event.scheduled_start)} → "
+                f"{format_timestamp(event.scheduled_end)}"
+            )
+            parts.append(f"{language.gettext('Window:')} {window}")
+        names = [self.catalog.component(c).name for c in event.components]
+        if names:
+            parts.append(f"{language.gettext('Affected:')} {', '.join(names)}")
+        parts.append(self.config.absolute_url(link))
+        return Message(title=f"{what}: {event.title}", body="\n\n".join(parts))
+
+
+_WINDOW_STATUS = {
+    NoticeKind.MAINTENANCE_STARTED: MaintenanceStatus.IN_PROGRESS,
+    NoticeKind.MAINTENANCE_COMPLETED: MaintenanceStatus.COMPLETED,
+}

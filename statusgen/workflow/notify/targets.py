@@ -1,0 +1,84 @@
+"""The targets of a run, read from a secret, never from the repository.
+
+``STATUSGEN_NOTIFY_URLS`` holds apprise's text configuration (one URL a line;
+``api,webhooks=URL`` limits a target to those components or groups; ``#`` starts a
+comment), or ``STATUSGEN_NOTIFY_CONFIG`` names a file with that content. A URL starting
+with ``statuspage+https://`` (or ``statuspage+http://``) receives the Statuspage
+subscriber-webhook payload instead, so that existing receivers work unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from statusgen.core.errors import StatusgenError, did_you_mean
+from statusgen.core.model import Catalog
+from statusgen.workflow.notify.channels import (
+    WEBHOOK_PREFIX,
+    AppriseTarget,
+    StatuspageWebhook,
+    Target,
+    WebhookPayloads,
+)
+
+URLS_VARIABLE = "STATUSGEN_NOTIFY_URLS"
+CONFIG_VARIABLE = "STATUSGEN_NOTIFY_CONFIG"
+
+# "tag1, tag2 = URL" or "URL": tags come before the first "=" that precedes "://".
+_LINE = re.compile(r"(?:(?P<tags>[^=:/]*?)\s*=\s*)?(?P<url>[A-Za-z][\w+.-]*://\S+)")
+
+
+def read_targets(catalog: Catalog, payloads: WebhookPayloads) -> list[Target]:
+    """The targets of ``STATUSGEN_NOTIFY_URLS`` or of the file ``STATUSGEN_NOTIFY_CONFIG``.
+
+    A prefix names components, or groups (meaning their components).
+
+    :raises StatusgenError: for a line that is not a target or names an unknown
+        component, with its line number.
+    """
+    text = os.environ.get(URLS_VARIABLE) or None
+    where = URLS_VARIABLE
+    if text is None and os.environ.get(CONFIG_VARIABLE):
+        where = os.environ[CONFIG_VARIABLE]
+        try:
+            text = Path(where).read_text(encoding="utf-8")
+        except OSError as error:
+            raise StatusgenError(f"{CONFIG_VARIABLE}: {where}: {error.strerror}") from None
+    targets: list[Target] = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        match = _LINE.fullmatch(line)
+        if match is None:
+            raise StatusgenError(f"{where}, line {number}: expected 'URL' or 'component-id,…=URL'")
+        names = [t.strip().lower() for t in (match["tags"] or "").split(",") if t.strip()]
+        try:
+            tags = _components_of(names, catalog)
+            url = match["url"]
+            if url.startswith(WEBHOOK_PREFIX):
+                targets.append(StatuspageWebhook(url, tags, payloads))
+            else:
+                targets.append(AppriseTarget(url, tags))
+        except ValueError as error:
+            raise StatusgenError(f"{where}, line {number}: {error}") from None
+    return targets
+
+
+def _components_of(names: list[str], catalog: Catalog) -> frozenset[str]:
+    component_ids = [c.id for c in catalog.components]
+    found: set[str] = set()
+    for name in names:
+        members = [c.id for c in catalog.members(name)] if name in catalog.group_ids else []
+        if members:
+            found.update(members)
+        elif name in component_ids:
+            found.add(name)
+        else:
+            choices = [*component_ids, *catalog.group_ids]
+            raise ValueError(
+                f"unknown component or group '{name}'{did_you_mean(name, choices)} in the prefix"
+            )
+    return frozenset(found)
