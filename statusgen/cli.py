@@ -21,12 +21,13 @@ import git
 
 from statusgen import __version__
 from statusgen.content.config import SiteConfig, read_site_config
-from statusgen.content.loader import read_site
+from statusgen.content.loader import load_site, read_site
 from statusgen.content.schema import SCHEMAS
 from statusgen.core.errors import ContentError, ContentErrors, StatusgenError
-from statusgen.core.model import ComponentStatus, Maintenance, Site
+from statusgen.core.model import ComponentStatus, Maintenance
 from statusgen.core.timestamps import TimestampError, format_timestamp, parse_timestamp
 from statusgen.render.statuspage import StatuspageDocuments
+from statusgen.site.assembly import site_config
 from statusgen.state.events import EventState
 from statusgen.state.page import PageState, derive
 from statusgen.workflow.authoring import Author, Change, MessageChoice
@@ -118,7 +119,7 @@ def validate(root: Path, output_format: str) -> None:
     """
     site, errors = read_site(root)
     try:
-        read_site_config(root)
+        site_config(root)
     except ContentErrors as config_errors:
         errors += config_errors.errors
     errors.sort(key=lambda e: e.sort_key)
@@ -184,11 +185,8 @@ def load_state(root: Path, now: datetime | None) -> tuple[PageState, SiteConfig]
 
     :raises ContentErrors: when the repository has problems.
     """
-    site: Site | None
-    site, errors = read_site(root)
-    if errors or site is None:
-        raise ContentErrors(errors)
-    config = read_site_config(root)
+    site = load_site(root)
+    config = site_config(root)
     moment = now or datetime.now(UTC)
     return derive(site, moment, uptime_days=config.uptime_days), config
 
@@ -476,11 +474,10 @@ def diff(base: str, head: str, root: Path, now: datetime | None) -> None:
     repo = open_repository(root)
     sites = []
     for revision in (base, head):
-        site, errors = read_site(RevisionSource(repo, revision, root))
-        if errors or site is None:
-            listed = "\n".join(str(e) for e in sorted(errors, key=lambda e: e.sort_key))
-            raise StatusgenError(f"revision {revision} has errors:\n{listed}")
-        sites.append(site)
+        try:
+            sites.append(load_site(RevisionSource(repo, revision, root)))
+        except ContentErrors as errors:
+            raise StatusgenError(f"revision {revision} has errors:\n{errors}") from None
     moment = now or datetime.now(UTC)
     change = compare(sites[0], sites[1], moment, read_site_config(root).url or "")
     click.echo(render_markdown(change, base, head, moment), nl=False)

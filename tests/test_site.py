@@ -238,7 +238,7 @@ def test_build_command_prints_no_banner(make_repo: RepoWriter) -> None:
         (
             "site_name: X\nsite_url: https://x.test/\ndocs_dir: pages\n"
             "plugins:\n  - statusgen:\n      uptime_days: 0\n",
-            "'uptime_days' must be at least 1",
+            "option 'uptime_days': must be a whole number >= 1",
         ),
         (
             "site_name: X\nsite_url: https://x.test/\ndocs_dir: pages\n"
@@ -380,13 +380,32 @@ def test_properdocs_builds_the_same_status_pages(tmp_path: Path, example_site: P
         assert (tmp_path / page).read_bytes() == (example_site / page).read_bytes(), page
 
 
-def test_the_core_and_the_plugin_know_the_same_options() -> None:
-    from statusgen.content.config import PLUGIN_OPTIONS
-    from statusgen.site.plugin import StatusgenPlugin
-
-    plugin = StatusgenPlugin()
-    plugin.load_config({})
-    assert set(PLUGIN_OPTIONS) == set(plugin.config._schema_keys)
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("feed_length: 0", "option 'feed_length': must be a whole number >= 1"),
+        ("history_page_size: -3", "option 'history_page_size': must be a whole number >= 1"),
+        ("uptime_days: yes", "option 'uptime_days': must be a whole number >= 1"),
+        ("brand_color: 12", "option 'brand_color': Expected type"),
+        ("stale_afer: 30", "unknown option 'stale_afer' (did you mean 'stale_after'?)"),
+    ],
+)
+def test_validate_and_build_agree_on_the_plugin_options(
+    make_repo: RepoWriter, option: str, message: str
+) -> None:
+    mkdocs = MKDOCS_YML.format(language="en").replace(
+        "  - statusgen\n", f"  - statusgen:\n      {option}\n"
+    )
+    root = make_repo({"2026-11-28-api.md": INCIDENT}, mkdocs=mkdocs)
+    (root / "pages").mkdir(exist_ok=True)
+    validated = statusgen("validate", "--root", str(root))
+    assert validated.returncode == 1
+    assert f"mkdocs.yml: plugin statusgen: {message}" in validated.stdout
+    built = statusgen("build", "--root", str(root), "--now", "2026-11-30 12:00 UTC")
+    assert built.returncode == 1
+    assert message in built.stderr
+    assert "Traceback" not in built.stderr
+    assert not (root / "site").exists()
 
 
 def test_validate_reports_an_unknown_plugin_option(make_repo: RepoWriter) -> None:

@@ -2,27 +2,30 @@
 
 The core (model, derived state, API documents, the CLI's ``status``) needs only a few
 settings: the site's name and URL and the plugin's options. Reading them with plain
-YAML keeps the core independent of the renderer.
+YAML keeps the core independent of the renderer; the plugin's options are checked by
+their one declaration, :class:`statusgen.site.options.PluginOptions`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
-from statusgen.core.errors import ContentError, ContentErrors, did_you_mean
+from statusgen.core.errors import ContentError, ContentErrors
 from statusgen.core.ids import slugify
 
 MKDOCS_FILE = "mkdocs.yml"
 DEFAULT_WINDOW_DAYS = 90
 """Days of uptime shown, Statuspage's 90 by default."""
-#: The plugin's options (its typed config in statusgen.site.plugin declares the same names).
-PLUGIN_OPTIONS = ("uptime_days", "feed_length", "history_page_size", "stale_after", "brand_color")
 DEFAULT_FEED_LENGTH = 100
+DEFAULT_HISTORY_PAGE_SIZE = 50
 PLUGIN_NAME = "statusgen"
+"""The plugin's name in ``plugins:`` (and its entry points in pyproject.toml)."""
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -46,6 +49,8 @@ class SiteConfig:
     uptime_days: int = DEFAULT_WINDOW_DAYS
     feed_length: int = DEFAULT_FEED_LENGTH
     """How many entries each feed keeps, newest first."""
+    plugin_options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    """The plugin's options as written, before they are checked."""
 
     @property
     def page_id(self) -> str:
@@ -78,33 +83,20 @@ def read_site_config(root: Path) -> SiteConfig:
         raise ContentErrors([ContentError(MKDOCS_FILE, line, f"invalid YAML: {error}")]) from None
     if not isinstance(data, dict):
         data = {}
-    url = data.get("site_url")
-    options = _plugin_options(data.get("plugins"))
-    for key in options:
-        if key not in PLUGIN_OPTIONS:
-            message = f"plugin statusgen: {unknown_option(key)}"
-            raise ContentErrors([ContentError(MKDOCS_FILE, None, message)])
-    uptime_days = options.get("uptime_days", DEFAULT_WINDOW_DAYS)
-    if not isinstance(uptime_days, int) or isinstance(uptime_days, bool) or uptime_days < 1:
-        message = "plugin statusgen: 'uptime_days' must be a whole number >= 1"
-        raise ContentErrors([ContentError(MKDOCS_FILE, None, message)])
     theme = data.get("theme")
     language = theme.get("language") if isinstance(theme, dict) else None
     return SiteConfig(
         name=str(data.get("site_name") or "Status"),
-        url=(str(url).rstrip("/") + "/") if url else None,
+        url=normal_site_url(data.get("site_url")),
         description=str(data["site_description"]) if data.get("site_description") else None,
         language=str(language or "en"),
-        uptime_days=uptime_days,
+        plugin_options=MappingProxyType(_plugin_options(data.get("plugins"))),
     )
 
 
-def unknown_option(key: str) -> str:
-    """The message for an option of the plugin that does not exist (a typo, always)."""
-    return (
-        f"unknown option '{key}'{did_you_mean(key, PLUGIN_OPTIONS)}; "
-        f"the options are {', '.join(sorted(PLUGIN_OPTIONS))}"
-    )
+def normal_site_url(url: object) -> str | None:
+    """``site_url`` with one trailing slash, so that paths can be appended; None when unset."""
+    return (str(url).rstrip("/") + "/") if url else None
 
 
 def _plugin_options(plugins: object) -> dict[str, Any]:

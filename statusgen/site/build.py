@@ -7,10 +7,8 @@ was, which matters most when the content being published is about an outage.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,19 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.content.config import MKDOCS_FILE
-from statusgen.core.errors import StatusgenError
-
-# Material for MkDocs prints an end-of-life banner; it is not news to a status-page reader.
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from statusgen.site.plugin import StatusgenPlugin
-
-PLUGIN_NAME = "statusgen"
+from statusgen.content.config import PLUGIN_NAME
+from statusgen.core.errors import StatusgenError
+from statusgen.site.assembly import load_mkdocs_config, mkdocs_messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,25 +47,11 @@ def build_site(
         previous site directory is then left untouched.
     """
     started = time.perf_counter()
-    config_file = root / MKDOCS_FILE
-    if not config_file.is_file():
-        raise StatusgenError(
-            f"{config_file}: not found; a status site needs mkdocs.yml with site_name, "
-            "site_url and 'plugins: [statusgen]' (statusgen init writes one)"
-        )
-    with _mkdocs_messages() as errors, _source_date(now):
-        try:
-            config = load_config(str(config_file))
-        except MkDocsException as error:
-            details = "\n".join(errors) or str(error)
-            raise StatusgenError(f"{config_file}: {details}") from None
-        plugin = config.plugins.get(PLUGIN_NAME)
-        if not isinstance(plugin, StatusgenPlugin):
-            raise StatusgenError(f"{config_file}: add the statusgen plugin: 'plugins: [statusgen]'")
-        plugin.now = now
-        target = (site_dir or Path(config.site_dir)).resolve()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    config = load_mkdocs_config(root, now)
+    target = (site_dir or Path(config.site_dir)).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    with mkdocs_messages() as errors, _source_date(now):
         try:
             config.site_dir = str(staging)
             mkdocs_build(config)
@@ -84,7 +61,8 @@ def build_site(
             raise StatusgenError("\n".join(errors) or str(error).strip()) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(target, time.perf_counter() - started, dict(plugin.timings))
+    timings = config.plugins[PLUGIN_NAME].timings  # type: ignore[attr-defined]
+    return BuildResult(target, time.perf_counter() - started, dict(timings))
 
 
 def _replace(target: Path, staging: Path) -> None:
@@ -114,32 +92,3 @@ def _source_date(now: datetime | None) -> Iterator[None]:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
-
-
-class _Messages(logging.Handler):
-    """Prints MkDocs' warnings on stderr and keeps its errors for the final message."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.errors: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if record.levelno >= logging.ERROR:
-            self.errors.append(message)
-        else:
-            print(f"WARNING: {message}", file=sys.stderr)
-
-
-@contextmanager
-def _mkdocs_messages() -> Iterator[list[str]]:
-    """Route MkDocs' log: warnings to stderr, errors collected; progress chatter dropped."""
-    logger = logging.getLogger("mkdocs")
-    handler = _Messages()
-    logger.addHandler(handler)
-    propagate, logger.propagate = logger.propagate, False
-    try:
-        yield handler.errors
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate

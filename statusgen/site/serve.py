@@ -26,18 +26,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException
 
 from statusgen.content.components_file import COMPONENTS_FILE
 from statusgen.content.config import MKDOCS_FILE
-from statusgen.content.loader import INCIDENTS_DIR, read_site
-from statusgen.core.errors import StatusgenError
+from statusgen.content.loader import INCIDENTS_DIR, load_site
+from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.render.context import RenderContext
 from statusgen.render.outputs import render_outputs
 from statusgen.render.pages import PageRenderer
-from statusgen.site.plugin import StatusgenPlugin
+from statusgen.site.assembly import (
+    load_mkdocs_config,
+    mkdocs_file,
+    page_renderer,
+    plugin_options,
+    prepare,
+    render_context,
+)
 
 FINGERPRINT_PATH = "/.statusgen/fingerprint"
 #: Time-dependent states (a maintenance window) move on even when no file changes.
@@ -71,7 +76,6 @@ class Preview:
         self.derived_at = datetime.min.replace(tzinfo=UTC)
         self.errors: list[str] = []
         self.config: MkDocsConfig | None = None
-        self.plugin: StatusgenPlugin | None = None
         self.context: RenderContext | None = None
         self.renderer: PageRenderer | None = None
         self.outputs: dict[str, bytes] | None = None
@@ -113,25 +117,18 @@ class Preview:
             self.fingerprint, self.derived_at = fingerprint, now
             self.errors, self.renderer, self.outputs = [], None, None
             try:
-                config, plugin = self._configuration()
-                site, errors = read_site(self.root)
-                if errors or site is None:
-                    self.errors = [str(e) for e in errors]
-                    return
-                self.context = plugin.render_context(config, site, now)
-                self.renderer = plugin.page_renderer(config, self.context)
-            except (MkDocsException, StatusgenError) as error:
+                if self.config is None:
+                    config = load_mkdocs_config(self.root)
+                    prepare(config, plugin_options(config))
+                    self.config = config
+                options = plugin_options(self.config)
+                site = load_site(self.root)
+                self.context = render_context(self.config, options, site, now)
+                self.renderer = page_renderer(self.config, options, self.context)
+            except ContentErrors as errors:
+                self.errors = [str(e) for e in errors.errors]
+            except StatusgenError as error:
                 self.errors = [str(error)]
-
-    def _configuration(self) -> tuple[MkDocsConfig, StatusgenPlugin]:
-        if self.config is None or self.plugin is None:
-            config = load_config(str(self.root / MKDOCS_FILE))
-            plugin = config.plugins.get("statusgen")
-            if not isinstance(plugin, StatusgenPlugin):
-                raise StatusgenError(f"{MKDOCS_FILE}: add the statusgen plugin")
-            plugin.prepare(config)
-            self.config, self.plugin = config, plugin
-        return self.config, self.plugin
 
     # Answering requests ----------------------------------------------------------------
 
@@ -199,8 +196,7 @@ def serve(root: Path, address: str) -> None:
 
     :raises StatusgenError: when the address cannot be used or mkdocs.yml is missing.
     """
-    if not (root / MKDOCS_FILE).is_file():
-        raise StatusgenError(f"{root / MKDOCS_FILE}: not found (statusgen init writes one)")
+    mkdocs_file(root)  # a missing mkdocs.yml stops here; a broken one shows in the browser
     host, _, port = address.rpartition(":")
     preview = Preview(root)
     preview.refresh()

@@ -1,0 +1,195 @@
+"""Where a status site is put together, for ``build``, ``serve`` and the plugin alike:
+loading ``mkdocs.yml`` with MkDocs (or ProperDocs), finding the plugin and its options,
+and assembling the :class:`RenderContext` and the page renderer of a moment."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+
+from statusgen.content.config import (
+    MKDOCS_FILE,
+    PLUGIN_NAME,
+    SiteConfig,
+    normal_site_url,
+    read_site_config,
+)
+from statusgen.core.errors import StatusgenError
+from statusgen.core.model import Site
+from statusgen.render.context import RenderContext
+from statusgen.render.i18n import Language, available_languages
+from statusgen.render.markup import MarkdownRenderer
+from statusgen.render.pages import PageRenderer
+from statusgen.site.options import PluginOptions, check_options, option_errors
+from statusgen.state.page import derive
+
+TEMPLATES_DIR = Path(__file__).parents[1] / "render" / "templates"
+log = logging.getLogger("mkdocs.plugins.statusgen")
+
+
+def site_config(root: Path) -> SiteConfig:
+    """The settings of the repository at ``root``, read without loading MkDocs, with the
+    plugin's options checked as a build checks them.
+
+    :raises ContentErrors: when mkdocs.yml cannot be read or an option is wrong.
+    """
+    config = read_site_config(root)
+    options = check_options(config.plugin_options)
+    return replace(config, uptime_days=options.uptime_days, feed_length=options.feed_length)
+
+
+def load_mkdocs_config(root: Path, now: datetime | None = None) -> MkDocsConfig:
+    """``mkdocs.yml`` at ``root`` loaded by MkDocs, with the plugin's options checked and,
+    when given, ``now`` as the plugin's ``now`` option.
+
+    :raises StatusgenError: when the file is missing or wrong, or has no statusgen plugin.
+    """
+    config_file = mkdocs_file(root)
+    with mkdocs_messages() as errors:
+        try:
+            config = load_config(str(config_file))
+        except MkDocsException as error:
+            details = "\n".join(errors) or str(error)
+            raise StatusgenError(f"{config_file}: {details}") from None
+    plugin = config.plugins.get(PLUGIN_NAME)
+    if plugin is None or not isinstance(plugin.config, PluginOptions):
+        raise StatusgenError(f"{config_file}: add the statusgen plugin: 'plugins: [statusgen]'")
+    if now is not None:
+        plugin.config.now = now
+    return config
+
+
+def mkdocs_file(root: Path) -> Path:
+    """``root``'s mkdocs.yml.
+
+    :raises StatusgenError: when there is none, saying what it needs.
+    """
+    config_file = root / MKDOCS_FILE
+    if not config_file.is_file():
+        raise StatusgenError(
+            f"{config_file}: not found; a status site needs mkdocs.yml with site_name, "
+            "site_url and 'plugins: [statusgen]' (statusgen init writes one)"
+        )
+    return config_file
+
+
+def plugin_options(config: MkDocsConfig) -> PluginOptions:
+    """The statusgen plugin's options of a loaded configuration."""
+    options = config.plugins[PLUGIN_NAME].config
+    assert isinstance(options, PluginOptions)
+    return options
+
+
+def prepare(config: MkDocsConfig, options: PluginOptions) -> None:
+    """Check the options and set the theme up for status pages.
+
+    :raises StatusgenError: for an unknown option or a missing ``site_url``.
+    """
+    for message in option_errors(options):
+        raise StatusgenError(f"{PLUGIN_NAME}: {message}")
+    if not config.site_url:
+        raise StatusgenError(
+            "statusgen: set 'site_url' in mkdocs.yml (for example "
+            "https://status.example.com/): feeds, calendars and the API need absolute links"
+        )
+    theme = config.theme
+    if theme.name == "material":
+        theme["font"] = False  # no request to Google Fonts, ever
+    # statusgen writes its own 404 page, in the status pages' light layout, and its
+    # own sitemap (MkDocs' lists only its own pages, and dates them with the clock).
+    theme.static_templates.discard("404.html")
+    theme.static_templates.discard("sitemap.xml")
+    # Templates shipped here come after the site's custom_dir, which overrides them.
+    if str(TEMPLATES_DIR) not in theme.dirs:
+        theme.dirs.insert(1 if theme.custom_dir else 0, str(TEMPLATES_DIR))
+
+
+def render_context(
+    config: MkDocsConfig, options: PluginOptions, site: Site, now: datetime
+) -> RenderContext:
+    """What the renderers read: the page state at ``now`` and the site's settings."""
+    theme = config.theme
+    requested = str(theme.get("language") or theme.get("locale") or "en")
+    language = Language(requested)
+    if not language.translated and language.locale.language != "en":
+        log.warning(
+            "statusgen: no translation for '%s' (there are: en, %s): statusgen's words "
+            "are in English, dates follow '%s'",
+            requested,
+            ", ".join(available_languages()),
+            language.code,
+        )
+    settings = SiteConfig(
+        name=config.site_name,
+        url=normal_site_url(config.site_url),
+        description=config.site_description,
+        language=language.code,
+        uptime_days=options.uptime_days,
+        feed_length=options.feed_length,
+    )
+    return RenderContext(
+        state=derive(site, now, uptime_days=options.uptime_days),
+        config=settings,
+        markdown=MarkdownRenderer(config.markdown_extensions, config.mdx_configs),
+        language=language,
+    )
+
+
+def page_renderer(
+    config: MkDocsConfig, options: PluginOptions, context: RenderContext
+) -> PageRenderer:
+    """Renders pages with a new environment of the theme (``theme/`` first)."""
+    theme = config.theme
+    environment = theme.get_env()  # our own instance: MkDocs makes another for itself
+    environment.auto_reload = False  # templates do not change while it is in use
+    return PageRenderer(
+        context,
+        environment,
+        history_page_size=options.history_page_size,
+        globals_={
+            "theme": {
+                "logo": theme.get("logo"),
+                "favicon": theme.get("favicon"),
+                "brand_color": options.brand_color,
+                "stale_after": options.stale_after,
+            }
+        },
+    )
+
+
+class _Messages(logging.Handler):
+    """Prints MkDocs' warnings on stderr and keeps its errors for the final message."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.append(message)
+        else:
+            print(f"WARNING: {message}", file=sys.stderr)
+
+
+@contextmanager
+def mkdocs_messages() -> Iterator[list[str]]:
+    """Route MkDocs' log: warnings to stderr, errors collected; progress chatter dropped."""
+    logger = logging.getLogger("mkdocs")
+    handler = _Messages()
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield handler.errors
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate

@@ -1,0 +1,105 @@
+"""The plugin's options in ``mkdocs.yml`` (``plugins: - statusgen: {...}``), declared once.
+
+MkDocs checks them with this declaration when it loads the plugin (``statusgen build``,
+``serve``, ``mkdocs build``), and ``statusgen validate`` and ``status`` check
+``mkdocs.yml`` with the same one (:func:`check_options`): they never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.base import BaseConfigOption, ValidationError
+
+from statusgen.content.config import (
+    DEFAULT_FEED_LENGTH,
+    DEFAULT_HISTORY_PAGE_SIZE,
+    DEFAULT_WINDOW_DAYS,
+    MKDOCS_FILE,
+    PLUGIN_NAME,
+)
+from statusgen.core.errors import ContentError, ContentErrors, did_you_mean
+from statusgen.core.timestamps import TimestampError, parse_timestamp
+
+
+class WholeNumber(BaseConfigOption[int]):
+    """A whole number (not a boolean, which YAML's ``yes`` also gives) of at least
+    ``minimum``."""
+
+    def __init__(self, minimum: int, default: int) -> None:
+        super().__init__()
+        self.minimum, self.default = minimum, default
+
+    def run_validation(self, value: object) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < self.minimum:
+            raise ValidationError(f"must be a whole number >= {self.minimum}")
+        return value
+
+
+class Moment(BaseConfigOption[datetime]):
+    """A FORMAT.md timestamp with a zone, such as ``2026-11-30 12:00 UTC``."""
+
+    def run_validation(self, value: object) -> datetime:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value
+        try:
+            return parse_timestamp(str(value))
+        except TimestampError as error:
+            raise ValidationError(str(error)) from None
+
+
+class PluginOptions(base.Config):  # type: ignore[no-untyped-call]
+    """The plugin's options."""
+
+    uptime_days = WholeNumber(1, DEFAULT_WINDOW_DAYS)
+    """How many days the uptime bars and percentages cover."""
+    feed_length = WholeNumber(1, DEFAULT_FEED_LENGTH)
+    """How many entries each feed keeps, newest first."""
+    history_page_size = WholeNumber(1, DEFAULT_HISTORY_PAGE_SIZE)
+    """Incidents per history page."""
+    stale_after = c.Type(int, default=60)
+    """Minutes after the build when pages warn readers they may be out of date (0: never).
+    Set it above the interval of your scheduled builds."""
+    brand_color = c.Optional(c.Type(str))
+    """A CSS colour for the header, links and focus rings, such as ``"#0b5fff"``."""
+    now: c.Optional[datetime] = c.Optional(Moment())
+    """The moment to build the page for (what ``statusgen build --now`` sets); the
+    clock, or the ``STATUSGEN_NOW`` environment variable, when unset."""
+
+
+OPTION_NAMES = tuple(name for name, _ in PluginOptions._schema)
+
+
+def option_errors(options: PluginOptions) -> list[str]:
+    """The problems of options MkDocs has validated already: the unknown ones, which
+    MkDocs only warns about (an option with a typo must not be ignored silently)."""
+    return [unknown_option(key) for key in options if key not in OPTION_NAMES]
+
+
+def check_options(options: Mapping[str, Any]) -> PluginOptions:
+    """The options given in ``mkdocs.yml``, checked as MkDocs checks them.
+
+    :raises ContentErrors: naming every wrong or unknown option.
+    """
+    checked = PluginOptions()
+    checked.load_dict(dict(options))
+    failed, _ = checked.validate()
+    messages = [f"option '{key}': {error}" for key, error in failed]
+    messages += option_errors(checked)
+    if messages:
+        raise ContentErrors(
+            [ContentError(MKDOCS_FILE, None, f"plugin {PLUGIN_NAME}: {m}") for m in messages]
+        )
+    return checked
+
+
+def unknown_option(key: str) -> str:
+    """The message for an option of the plugin that does not exist (a typo, always)."""
+    return (
+        f"unknown option '{key}'{did_you_mean(key, OPTION_NAMES)}; "
+        f"the options are {', '.join(sorted(OPTION_NAMES))}"
+    )
