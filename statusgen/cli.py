@@ -30,6 +30,7 @@ from statusgen.render.statuspage import StatuspageDocuments
 from statusgen.site.assembly import site_config
 from statusgen.state.events import EventState
 from statusgen.state.page import PageState, derive
+from statusgen.state.uptime import shown_ratio
 from statusgen.workflow.authoring import Author, Change, MessageChoice
 from statusgen.workflow.diff import compare, render_markdown
 from statusgen.workflow.gitrepo import (
@@ -207,7 +208,7 @@ def _print_status(state: PageState, config: SiteConfig) -> None:
                 shown_groups.add(component.group)
                 rows.append((catalog.group(component.group).name, None, ""))
         ratio = state.uptime[component.id].ratio
-        uptime = "" if ratio is None else f"{ratio * 100:.2f}%"
+        uptime = "" if ratio is None else f"{shown_ratio(ratio) * 100:.2f}%"
         rows.append((indent + component.name, state.component_statuses[component.id], uptime))
     width = max(len(name) for name, _, _ in rows) + 2
     click.echo()

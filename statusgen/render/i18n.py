@@ -53,6 +53,14 @@ LABELS: dict[str, str] = {
     MaintenanceStatus.VERIFYING: _("Verifying"),
     MaintenanceStatus.COMPLETED: _("Completed"),
 }
+#: What a maintenance that has not started will do to a component.
+PLANNED_LABELS: dict[ComponentStatus, str] = {
+    ComponentStatus.OPERATIONAL: _("Will stay operational"),
+    ComponentStatus.UNDER_MAINTENANCE: _("Will be under maintenance"),
+    ComponentStatus.DEGRADED_PERFORMANCE: _("Will have degraded performance"),
+    ComponentStatus.PARTIAL_OUTAGE: _("Will be partly unavailable"),
+    ComponentStatus.MAJOR_OUTAGE: _("Will be unavailable"),
+}
 IMPACT_LABELS: dict[Impact, str] = {
     Impact.NONE: _("No impact"),
     Impact.MINOR: _("Minor"),
@@ -91,6 +99,10 @@ class Language:
     def label(self, value: str) -> str:
         """The translated word for a status (component, incident or maintenance)."""
         return self.gettext(LABELS[value])
+
+    def planned_label(self, status: ComponentStatus) -> str:
+        """The translated words for a status that a maintenance will give."""
+        return self.gettext(PLANNED_LABELS[status])
 
     def impact(self, impact: Impact) -> str:
         return self.gettext(IMPACT_LABELS[impact])

@@ -31,7 +31,8 @@ from statusgen.render.urls import (
     update_anchor,
 )
 from statusgen.state.events import EventState
-from statusgen.state.uptime import DayUptime
+from statusgen.state.page import listed, upcoming
+from statusgen.state.uptime import ComponentUptime, DayUptime, shown_ratio
 
 STYLESHEET = "assets/statusgen/status.css"
 TEMPLATES = {
@@ -44,6 +45,8 @@ TEMPLATES = {
     "not_found": "statusgen/404.html",
 }
 RECENT_DAYS = 7
+NARROW_DAYS = 30
+"""The days of an uptime bar a phone shows: status.css hides the older cells."""
 DEFAULT_HISTORY_PAGE_SIZE = 50
 
 # Short, stable CSS class names for statuses: ``sg-s-major`` and so on.
@@ -126,6 +129,18 @@ class DayView:
 
 
 @dataclass(frozen=True, slots=True)
+class UptimeSpan:
+    """What the legend of an uptime bar says about the days it shows."""
+
+    days_ago: str
+    """The left end of the bar: "90 days ago"."""
+    figure: str
+    """"99.97% uptime", "100% uptime since 1 Dec 2026" or "No data"."""
+    label: str
+    """The same as a sentence, for screen readers and the components index."""
+
+
+@dataclass(frozen=True, slots=True)
 class ComponentView:
     id: str
     name: str
@@ -133,9 +148,11 @@ class ComponentView:
     url: str
     status: str
     status_class: str
-    uptime: str | None
-    """The window's uptime as a percentage, or None when nothing was counted."""
-    uptime_label: str
+    uptime: UptimeSpan
+    """The whole window."""
+    narrow_uptime: UptimeSpan | None
+    """The last :data:`NARROW_DAYS` days, which are all a phone shows; None when the
+    window is not longer."""
     days: tuple[DayView, ...]
 
 
@@ -299,6 +316,7 @@ class SitePages:
         )
 
     def component(self, component: Component) -> Page:
+        events = self.state.events_by_component[component.id]
         return Page(
             path=component_path(component.id),
             section="components",
@@ -306,12 +324,15 @@ class SitePages:
             title=component.name,
             context={
                 "component": self._component(component),
-                "months": self._months(self.state.events_by_component[component.id]),
+                "upcoming": self._views(upcoming(events)),
+                "months": self._months(listed(events)),
             },
         )
 
     def history(self) -> Iterator[Page]:
-        events = self.state.events
+        """Every event but upcoming maintenance, paginated; the first page shows the
+        upcoming maintenance apart, above."""
+        events = self.state.listed_events
         count = max(1, math.ceil(len(events) / self.history_page_size))
         for number in range(1, count + 1):
             chunk = events[(number - 1) * self.history_page_size : number * self.history_page_size]
@@ -324,6 +345,9 @@ class SitePages:
                 template=TEMPLATES["history"],
                 title=title,
                 context={
+                    "upcoming": self._views(self.state.upcoming_maintenances)
+                    if number == 1
+                    else (),
                     "months": self._months(chunk),
                     "pagination": self._pagination(number, count),
                 },
@@ -397,7 +421,10 @@ class SitePages:
                 AffectedComponent(
                     name=catalog.component(cid).name,
                     url=component_path(cid),
-                    status=language.label(status),
+                    # Before the window, the status is a plan, not a fact.
+                    status=language.planned_label(status)
+                    if state.is_upcoming
+                    else language.label(status),
                     status_class=STATUS_CLASS[status],
                 )
                 for cid, status in event.components.items()
@@ -412,13 +439,7 @@ class SitePages:
     def _component_view(self, component: Component) -> ComponentView:
         status = self.state.component_statuses[component.id]
         uptime = self.state.uptime[component.id]
-        ratio = uptime.ratio
-        percent = None if ratio is None else self._percent(ratio)
         days = len(uptime.days)
-        if percent is None:
-            uptime_label = self.language.gettext("No uptime data for the last {days} days")
-        else:
-            uptime_label = self.language.gettext("{uptime} uptime over the last {days} days")
         return ComponentView(
             id=component.id,
             name=component.name,
@@ -426,18 +447,51 @@ class SitePages:
             url=component_path(component.id),
             status=self.language.label(status),
             status_class=STATUS_CLASS[status],
-            uptime=percent,
-            uptime_label=uptime_label.format(uptime=percent, days=days),
+            uptime=self._uptime_span(uptime, days),
+            narrow_uptime=self._uptime_span(uptime, NARROW_DAYS) if days > NARROW_DAYS else None,
             days=tuple(self._day_view(d) for d in uptime.days),
         )
 
-    def _percent(self, ratio: float) -> str:
-        # Floor, never round up: 99.999% must not read as 100%.
-        floored = math.floor(ratio * 10000) / 10000
-        return self._format_percent(floored)
+    def _uptime_span(self, uptime: ComponentUptime, count: int) -> UptimeSpan:
+        """The legend of the last ``count`` days of a bar: the figure covers the same
+        days as the cells, and says from when it counts if the first days have no data
+        (a component added since)."""
+        language = self.language
+        days = uptime.days[-count:]
+        ratio = uptime.ratio_of_last(count)
+        counted = [d for d in days if d.uptime is not None]
+        days_ago = language.ngettext("{days} day ago", "{days} days ago", count)
+        if ratio is None:
+            label = language.ngettext(
+                "No uptime data for the last {days} day",
+                "No uptime data for the last {days} days",
+                count,
+            )
+            return UptimeSpan(
+                days_ago=days_ago.format(days=count),
+                figure=language.gettext("No data"),
+                label=label.format(days=count),
+            )
+        percent = self._percent(ratio)
+        if counted[0] is days[0]:
+            figure = language.gettext("{uptime} uptime").format(uptime=percent)
+            label = language.ngettext(
+                "{uptime} uptime over the last {days} day",
+                "{uptime} uptime over the last {days} days",
+                count,
+            ).format(uptime=percent, days=count)
+        else:
+            since = language.format_date(counted[0].day)
+            figure = language.gettext("{uptime} uptime since {date}").format(
+                uptime=percent, date=since
+            )
+            label = language.gettext("{uptime} uptime since {date}, no data before").format(
+                uptime=percent, date=since
+            )
+        return UptimeSpan(days_ago=days_ago.format(days=count), figure=figure, label=label)
 
-    def _format_percent(self, ratio: float) -> str:
-        return format_percent(ratio, format="#,##0.##%", locale=self.language.locale)
+    def _percent(self, ratio: float) -> str:
+        return format_percent(shown_ratio(ratio), format="#,##0.##%", locale=self.language.locale)
 
     def _day_view(self, day: DayUptime) -> DayView:
         language = self.language
@@ -495,28 +549,28 @@ class SitePages:
         )
 
     def _recent_days(self) -> tuple[DayOfEvents, ...]:
-        """The last days with the events that had an update on each, newest day first."""
+        """The last days with the events that are over, each under the day it is listed
+        at (:attr:`EventState.listed_at`), newest day first."""
         today = self.state.now.date()
-        first = today - timedelta(days=RECENT_DAYS - 1)
         by_day: dict[date, list[EventView]] = {
             today - timedelta(days=n): [] for n in range(RECENT_DAYS)
         }
-        for state in self.state.events:
-            if state.updated_at.date() < first:
-                continue
-            for day in sorted({u.at.date() for u in state.updates if u.at.date() >= first}):
-                by_day[day].append(self._view(state))
+        for state in self.state.past_events:
+            day = by_day.get(state.listed_at.date())
+            if day is not None:
+                day.append(self._view(state))
         return tuple(
             DayOfEvents(self.language.format_date(day, "long"), tuple(events))
             for day, events in by_day.items()
         )
 
     def _months(self, states: Sequence[EventState]) -> tuple[DayOfEvents, ...]:
-        """Events grouped by the month they started in, in the order given."""
+        """Events grouped by the month they are listed at, in the order given (which
+        sorts by that moment)."""
         months: dict[tuple[int, int], list[EventView]] = {}
         for state in states:
-            start = state.created_at
-            months.setdefault((start.year, start.month), []).append(self._view(state))
+            shown = state.listed_at
+            months.setdefault((shown.year, shown.month), []).append(self._view(state))
         return tuple(
             DayOfEvents(self.language.format_month(date(year, month, 1)), tuple(events))
             for (year, month), events in months.items()

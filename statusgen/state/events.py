@@ -74,6 +74,19 @@ class EventState:
     def created_at(self) -> datetime:
         return self.updates[0].at
 
+    @property
+    def listed_at(self) -> datetime:
+        """The moment a list shows for the event, and so sorts and groups it by: a
+        maintenance's window start, an incident's first update."""
+        if isinstance(self.event, Maintenance):
+            return self.event.scheduled_start
+        return self.created_at
+
+    @property
+    def is_over(self) -> bool:
+        """A resolved incident, or a completed (or cancelled) maintenance."""
+        return self.ended_at is not None
+
 
 def event_state(event: Incident | Maintenance, now: datetime) -> EventState | None:
     """The state of one event at ``now``; None when nothing of it is published yet."""

@@ -9,7 +9,7 @@ or will be, at that moment.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -20,7 +20,6 @@ from statusgen.core.model import (
     ComponentStatus,
     Impact,
     Incident,
-    Maintenance,
     Site,
 )
 from statusgen.state.events import EventState, event_state
@@ -131,8 +130,17 @@ class PageState:
     @cached_property
     def upcoming_maintenances(self) -> tuple[EventState, ...]:
         """Upcoming maintenance, soonest first."""
-        upcoming = [e for e in self.maintenances if e.is_upcoming]
-        return tuple(sorted(upcoming, key=_scheduled_start))
+        return upcoming(self.events)
+
+    @cached_property
+    def listed_events(self) -> tuple[EventState, ...]:
+        """Every event but upcoming maintenance, as history lists them (:func:`listed`)."""
+        return listed(self.events)
+
+    @cached_property
+    def past_events(self) -> tuple[EventState, ...]:
+        """The events that are over, newest first by the moment lists show."""
+        return tuple(e for e in self.listed_events if e.is_over)
 
     @cached_property
     def updated_at(self) -> datetime:
@@ -140,9 +148,16 @@ class PageState:
         return max((e.updated_at for e in self.events), default=self.now)
 
 
-def _scheduled_start(state: EventState) -> datetime:
-    assert isinstance(state.event, Maintenance)
-    return state.event.scheduled_start
+def upcoming(events: Iterable[EventState]) -> tuple[EventState, ...]:
+    """The upcoming maintenances among ``events``, soonest first."""
+    return tuple(sorted((e for e in events if e.is_upcoming), key=lambda e: e.listed_at))
+
+
+def listed(events: Iterable[EventState]) -> tuple[EventState, ...]:
+    """``events`` but upcoming maintenance, newest first by the moment lists show
+    (:attr:`EventState.listed_at`), so that a list is sorted by the dates it shows."""
+    shown = (e for e in events if not e.is_upcoming)
+    return tuple(sorted(shown, key=lambda e: e.listed_at, reverse=True))
 
 
 def derive(site: Site, now: datetime, *, uptime_days: int = DEFAULT_WINDOW_DAYS) -> PageState:

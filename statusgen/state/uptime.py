@@ -16,6 +16,7 @@ a slow service is degraded, not down (the day still shows its incidents).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -59,10 +60,25 @@ class ComponentUptime:
     @property
     def ratio(self) -> float | None:
         """Uptime over the whole window (counted time weighted); None if nothing counted."""
-        counted = sum(d.counted_seconds for d in self.days)
+        return self.ratio_of_last(len(self.days))
+
+    def ratio_of_last(self, days: int) -> float | None:
+        """Uptime over the last ``days`` days of the window; None if nothing counted."""
+        shown = self.days[-days:]
+        counted = sum(d.counted_seconds for d in shown)
         if counted <= 0:
             return None
-        return 1.0 - sum(d.downtime_seconds for d in self.days) / counted
+        return 1.0 - sum(d.downtime_seconds for d in shown) / counted
+
+
+def shown_ratio(ratio: float) -> float:
+    """The uptime every output shows: floored to a hundredth of a percent, as Statuspage
+    does, so that 99.999% never reads 100% and the CLI and the site agree.
+
+    The tiny margin absorbs binary rounding (0.9997 is stored as 0.99969999…), which
+    would otherwise floor one hundredth too low.
+    """
+    return math.floor(ratio * 10000 + 1e-9) / 10000
 
 
 @dataclass(frozen=True, slots=True)
