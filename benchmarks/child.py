@@ -4,7 +4,8 @@ Prints one JSON line: wall-clock seconds, statusgen's phases and the peak memory
 the process. A fresh process per run keeps runs independent and measures memory alone.
 
 - ``statusgen ROOT SITE_DIR NOW``: ``statusgen build``;
-- ``mkdocs CONFIG_FILE SITE_DIR``: a plain MkDocs build (the baseline).
+- ``mkdocs CONFIG_FILE SITE_DIR``: a plain MkDocs build (the baseline);
+- ``hugo SOURCE SITE_DIR``: a one-template Hugo build (the floor), memory of the child.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,6 +31,9 @@ def main(arguments: list[str]) -> None:
 
         root, site, now = rest
         timings = build_site(Path(root), Path(site), parse_timestamp(now)).timings
+    elif kind == "hugo":
+        source, site = rest
+        subprocess.run(["hugo", "--quiet", "--source", source, "--destination", site], check=True)
     else:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
@@ -36,7 +41,8 @@ def main(arguments: list[str]) -> None:
         config_file, site = rest
         build(load_config(config_file, site_dir=site))
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    who = resource.RUSAGE_CHILDREN if kind == "hugo" else resource.RUSAGE_SELF
+    peak_kb = resource.getrusage(who).ru_maxrss
     print(json.dumps({"seconds": seconds, "timings": timings, "peak_mb": peak_kb / 1024}))
 
 

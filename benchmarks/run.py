@@ -6,7 +6,8 @@
 For each N it writes a synthetic status repository (benchmarks/synthetic.py) and
 measures, each run in a fresh process: ``statusgen validate``; ``statusgen build``
 (median of the runs; peak memory; pages and bytes written; each build phase); a plain
-MkDocs + Material build of as many Markdown pages (the baseline) and the ratio. Then
+MkDocs + Material build of as many Markdown pages (the baseline) and the ratio, and
+when ``hugo`` is installed a one-template Hugo build of the same pages (the floor). Then
 the overview's first-load weight (with 20 components) and Lighthouse scores, and how
 long ``statusgen serve`` takes to show an edited incident.
 """
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.baseline import write_baseline
+from benchmarks.hugo import hugo, write_hugo_site
 from benchmarks.synthetic import write_repository
 from statusgen.core.timestamps import format_timestamp
 
@@ -39,6 +41,7 @@ KB = 1024
 BUILD_SECONDS = {1_000: 3.0, 10_000: 30.0}
 VALIDATE_SECONDS = {10_000: 2.0}
 BASELINE_RATIO = 1.3
+HUGO_RATIO = {10_000: 3.0}
 FIRST_LOAD_GZIPPED = 30 * KB
 SERVE_SECONDS = 1.0
 LIGHTHOUSE = 100
@@ -97,6 +100,13 @@ def measure_size(size: int, runs: int, folder: Path) -> dict[str, Any]:
         for _ in range(runs)
     ]
     baseline = statistics.median(b["seconds"] for b in baselines)
+    floor = None
+    if hugo():
+        source = write_hugo_site(folder / f"hugo-{size}", pages)
+        floor = statistics.median(
+            _child("hugo", str(source), str(folder / f"hugo-site-{size}"))["seconds"]
+            for _ in range(runs)
+        )
     return {
         "size": size,
         "validate": validate,
@@ -108,6 +118,7 @@ def measure_size(size: int, runs: int, folder: Path) -> dict[str, Any]:
         "bytes": written,
         "baseline": baseline,
         "ratio": build / baseline,
+        "hugo": floor,
     }
 
 
@@ -128,6 +139,12 @@ def print_size(figures: dict[str, Any]) -> None:
     _row("written", f"{figures['pages']:,} pages, {figures['files']:,} files, {megabytes:.1f} MB")
     _row("plain MkDocs", f"{figures['baseline']:.2f} s for {figures['pages']:,} pages")
     _row("ratio", f"{figures['ratio']:.2f}", _verdict(figures["ratio"], BASELINE_RATIO))
+    if figures["hugo"] is None:
+        _row("Hugo", "not installed (apt-get install hugo): no floor measured")
+    else:
+        floor = figures["hugo"]
+        _row("Hugo, 1 template", f"{floor:.2f} s for {figures['pages']:,} pages")
+        _row("ratio to Hugo", f"{build / floor:.2f}", _verdict(build / floor, HUGO_RATIO.get(size)))
 
 
 def print_growth(all_figures: list[dict[str, Any]]) -> None:

@@ -103,6 +103,7 @@ def test_the_benchmark_command_runs(tmp_path: Path) -> None:
         "N = 20 incidents",
         "N = 40 incidents",
         "plain MkDocs",
+        "Hugo, 1 template",  # scripts/test installs Debian's hugo
         "First load",
         "edit shown",
     ):
