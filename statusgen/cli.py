@@ -31,6 +31,7 @@ from statusgen.site.assembly import site_config
 from statusgen.state.events import EventState
 from statusgen.state.page import PageState, derive
 from statusgen.state.uptime import shown_ratio
+from statusgen.view.drills import drill_warnings, drills_view
 from statusgen.workflow.authoring import Author, Change, MessageChoice
 from statusgen.workflow.diff import compare, render_markdown
 from statusgen.workflow.gitrepo import (
@@ -116,7 +117,8 @@ def main() -> None:
 def validate(root: Path, output_format: str) -> None:
     """Check components.yml and every incident; report every error at once.
 
-    Exits 1 when there is any error, 0 otherwise.
+    Exits 1 when there is any error, 0 otherwise. Drills are warned about: a drill
+    file belongs on a drill branch, never in the main branch.
     """
     site, errors = read_site(root)
     try:
@@ -124,15 +126,23 @@ def validate(root: Path, output_format: str) -> None:
     except ContentErrors as config_errors:
         errors += config_errors.errors
     errors.sort(key=lambda e: e.sort_key)
+    warnings = drill_warnings(site) if site is not None else []
     if output_format == "json":
         document = {
             "valid": not errors,
             "errors": [{"file": e.path, "line": e.line, "message": e.message} for e in errors],
+            "warnings": [{"file": w.path, "line": w.line, "message": w.message} for w in warnings],
         }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for error in errors:
             click.echo(_github_annotation(root, error) if output_format == "github" else error)
+        for warning in warnings:
+            click.echo(
+                _github_annotation(root, warning, "warning")
+                if output_format == "github"
+                else ContentError(warning.path, warning.line, f"warning: {warning.message}")
+            )
     if errors:
         files = len({e.path for e in errors})
         click.echo(
@@ -148,14 +158,14 @@ def validate(root: Path, output_format: str) -> None:
     )
 
 
-def _github_annotation(root: Path, error: ContentError) -> str:
-    """``::error file=…,line=…::…`` with the path relative to the working directory,
-    which is the repository root in a GitHub Actions job."""
+def _github_annotation(root: Path, error: ContentError, level: str = "error") -> str:
+    """``::error file=…,line=…::…`` (or ``::warning``) with the path relative to the
+    working directory, which is the repository root in a GitHub Actions job."""
     path = os.path.relpath(root / error.path)
     properties = f"file={_escape_property(path)}"
     if error.line is not None:
         properties += f",line={error.line}"
-    return f"::error {properties},title=statusgen::{_escape_data(error.message)}"
+    return f"::{level} {properties},title=statusgen::{_escape_data(error.message)}"
 
 
 def _escape_data(text: str) -> str:
@@ -189,7 +199,8 @@ def load_state(root: Path, now: datetime | None) -> tuple[PageState, SiteConfig]
     site = load_site(root)
     config = site_config(root)
     moment = now or datetime.now(UTC)
-    return derive(site, moment, uptime_days=config.uptime_days), config
+    public = drills_view(site, drills=False)
+    return derive(public, moment, uptime_days=config.uptime_days), config
 
 
 def _print_status(state: PageState, config: SiteConfig) -> None:
@@ -253,17 +264,23 @@ def _event_line(state: EventState) -> str:
     help="Where to write the site (default: site_dir of mkdocs.yml, site/).",
 )
 @NOW_OPTION
+@click.option(
+    "--drills",
+    is_flag=True,
+    help="Show drills (drill: true) under a banner: for previews, never for publishing.",
+)
 @reports_errors
-def build(root: Path, site_dir: Path | None, now: datetime | None) -> None:
+def build(root: Path, site_dir: Path | None, now: datetime | None, drills: bool) -> None:
     """Build the status site: pages, feeds, calendars, badges and the API.
 
     The build is atomic (a failed build leaves the previous site untouched) and
-    reproducible (the same files and --now give the same bytes).
+    reproducible (the same files and --now give the same bytes). Drills are left out
+    unless --drills is given.
     """
     # Imported here: MkDocs takes a while to import and validate/status do not need it.
     from statusgen.site.build import build_site
 
-    result = build_site(root, site_dir, now)
+    result = build_site(root, site_dir, now, drills=drills)
     phases = ", ".join(f"{name} {seconds:.2f}" for name, seconds in result.timings.items())
     click.echo(f"Built {result.site_dir} in {result.seconds:.1f} s ({phases})", err=True)
 
@@ -277,7 +294,7 @@ def build(root: Path, site_dir: Path | None, now: datetime | None) -> None:
 def serve(root: Path, dev_addr: str) -> None:
     """Preview the site locally: pages are rendered on request from the files as they
     are, and an open page reloads when an incident, components.yml, mkdocs.yml or the
-    theme changes."""
+    theme changes. Drills are shown, under a banner."""
     from statusgen.site.serve import serve as serve_preview
 
     serve_preview(root, dev_addr)
@@ -476,9 +493,10 @@ def diff(base: str, head: str, root: Path, now: datetime | None) -> None:
     sites = []
     for revision in (base, head):
         try:
-            sites.append(load_site(RevisionSource(repo, revision, root)))
+            site = load_site(RevisionSource(repo, revision, root))
         except ContentErrors as errors:
             raise StatusgenError(f"revision {revision} has errors:\n{errors}") from None
+        sites.append(drills_view(site, drills=False))  # the public page has no drill
     moment = now or datetime.now(UTC)
     change = compare(sites[0], sites[1], moment, read_site_config(root).url or "")
     click.echo(render_markdown(change, base, head, moment), nl=False)

@@ -300,7 +300,7 @@ def test_validate_json(make_repo: RepoWriter) -> None:
         "validate", "--format", "json", "--root", str(make_repo({"a.md": VALID_INCIDENT}))
     )
     assert ok.returncode == 0
-    assert json.loads(ok.stdout) == {"valid": True, "errors": []}
+    assert json.loads(ok.stdout) == {"valid": True, "errors": [], "warnings": []}
 
 
 @pytest.mark.parametrize(

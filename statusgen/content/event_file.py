@@ -22,6 +22,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from statusgen.content.yamlnodes import (
+    BOOL_TAG,
     DuplicateKey,
     Entry,
     YamlSyntaxError,
@@ -49,7 +50,15 @@ from statusgen.core.model import (
 )
 from statusgen.core.timestamps import EXAMPLE, TimestampError, parse_timestamp
 
-FRONTMATTER_KEYS = ("title", "type", "impact", "components", "scheduled_start", "scheduled_end")
+FRONTMATTER_KEYS = (
+    "title",
+    "type",
+    "impact",
+    "components",
+    "scheduled_start",
+    "scheduled_end",
+    "drill",
+)
 AFFECTED_STATUSES = tuple(s for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL)
 UPDATE_STATUSES: dict[EventType, tuple[UpdateStatus, ...]] = {
     EventType.INCIDENT: tuple(IncidentStatus),
@@ -123,6 +132,7 @@ def parse_event(
         "components": header.components,
         "updates": updates,
         "postmortem": body_parts.postmortem,
+        "drill_line": header.drill_line,
         "source": SourceLocation(log.path),
     }
     if header.type is EventType.MAINTENANCE:
@@ -147,6 +157,7 @@ class _Header:
     components: dict[str, ComponentStatus] | None = None
     scheduled_start: datetime | None = None
     scheduled_end: datetime | None = None
+    drill_line: int | None = None
 
 
 def _read_frontmatter(text: str, log: ErrorLog, component_ids: Collection[str] | None) -> _Header:
@@ -164,6 +175,7 @@ def _read_frontmatter(text: str, log: ErrorLog, component_ids: Collection[str] |
     end_line = max((line_of(n) for _, n in root.value), default=1)
 
     header.title = _read_title(fields, log, end_line)
+    header.drill_line = _read_drill(fields.get("drill"), log)
     type_entry = fields.get("type")
     header.type = (
         EventType.INCIDENT
@@ -228,6 +240,23 @@ def _read_title(fields: dict[str, Entry], log: ErrorLog, end_line: int) -> str |
         log.add(entry.line, "'title' is empty: write the customer-facing title")
         return None
     return title
+
+
+def _read_drill(entry: Entry | None, log: ErrorLog) -> int | None:
+    """``drill: true``: its line; None for ``false``, no key, or an invalid value."""
+    if entry is None:
+        return None
+    text = scalar_text(entry.value)
+    # Only YAML's own booleans: 'yes' or a quoted "true" would mean something else to
+    # another YAML reader, and a drill must never be published because of a misreading.
+    if entry.value.tag != BOOL_TAG or text is None or text.lower() not in ("true", "false"):
+        log.add(
+            entry.line,
+            f"'drill' must be true or false, not {kind(entry.value)}: 'drill: true' marks a "
+            "rehearsal, which is never published",
+        )
+        return None
+    return entry.line if text.lower() == "true" else None
 
 
 def _read_choice(

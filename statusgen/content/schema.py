@@ -88,6 +88,10 @@ def incident_schema() -> dict[str, Any]:
         },
         "scheduled_start": {**_TIMESTAMP, "description": "Maintenance only: window start."},
         "scheduled_end": {**_TIMESTAMP, "description": "Maintenance only: window end."},
+        "drill": {
+            "type": "boolean",
+            "description": "true: a rehearsal of the incident process, never published.",
+        },
     }
     return {
         "$schema": DRAFT,

@@ -19,6 +19,7 @@ from statusgen.core.errors import ErrorLog, did_you_mean, one_of
 _Loader: type[yaml.CSafeLoader | yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 NULL_TAG = "tag:yaml.org,2002:null"
+BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
 class YamlSyntaxError(ValueError):

@@ -181,10 +181,18 @@ class Event:
     """Oldest first; never empty; timestamps are unique."""
     postmortem: str | None = None
     """The Markdown after ``# Postmortem``, or None when there is none yet."""
+    drill_line: int | None = None
+    """The line of ``drill: true`` in the file when the event is a rehearsal, else None.
+    The line, not a flag: the warning that a drill reached a pull request points at it."""
     source: SourceLocation = field(default_factory=lambda: SourceLocation(""))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "components", MappingProxyType(dict(self.components)))
+
+    @property
+    def is_drill(self) -> bool:
+        """A rehearsal (``drill: true``): never published, never sent to subscribers."""
+        return self.drill_line is not None
 
     @property
     def first_update(self) -> Update:

@@ -99,6 +99,7 @@ class EventView:
     url: str
     is_maintenance: bool
     is_active: bool
+    is_drill: bool
     impact: str
     impact_class: str
     status: str
@@ -408,6 +409,7 @@ class SitePages:
             url=incident_path(state.id),
             is_maintenance=window is not None,
             is_active=state.is_active,
+            is_drill=event.is_drill,
             impact=language.impact(event.impact),
             impact_class=event.impact.value,
             status=language.label(state.status),

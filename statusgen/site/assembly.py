@@ -29,8 +29,9 @@ from statusgen.render.context import RenderContext
 from statusgen.render.i18n import Language, available_languages
 from statusgen.render.markup import MarkdownRenderer
 from statusgen.render.pages import PageRenderer
-from statusgen.site.options import PluginOptions, check_options, option_errors
+from statusgen.site.options import DRILLS_IN_FILE, PluginOptions, check_options, option_errors
 from statusgen.state.page import derive
+from statusgen.view.drills import drills_view, has_drills
 
 TEMPLATES_DIR = Path(__file__).parents[1] / "render" / "templates"
 log = logging.getLogger("mkdocs.plugins.statusgen")
@@ -47,9 +48,11 @@ def site_config(root: Path) -> SiteConfig:
     return replace(config, uptime_days=options.uptime_days, feed_length=options.feed_length)
 
 
-def load_mkdocs_config(root: Path, now: datetime | None = None) -> MkDocsConfig:
+def load_mkdocs_config(
+    root: Path, now: datetime | None = None, *, drills: bool = False
+) -> MkDocsConfig:
     """``mkdocs.yml`` at ``root`` loaded by MkDocs, with the plugin's options checked and,
-    when given, ``now`` as the plugin's ``now`` option.
+    when given, ``now`` as the plugin's ``now`` option; ``drills`` shows drills.
 
     :raises StatusgenError: when the file is missing or wrong, or has no statusgen plugin.
     """
@@ -63,8 +66,11 @@ def load_mkdocs_config(root: Path, now: datetime | None = None) -> MkDocsConfig:
     plugin = config.plugins.get(PLUGIN_NAME)
     if plugin is None or not isinstance(plugin.config, PluginOptions):
         raise StatusgenError(f"{config_file}: add the statusgen plugin: 'plugins: [statusgen]'")
+    if plugin.config.drills:
+        raise StatusgenError(f"{config_file}: plugin {PLUGIN_NAME}: {DRILLS_IN_FILE}")
     if now is not None:
         plugin.config.now = now
+    plugin.config.drills = drills
     return config
 
 
@@ -137,7 +143,10 @@ def render_context(
         feed_length=options.feed_length,
     )
     return RenderContext(
-        state=derive(site, now, uptime_days=options.uptime_days),
+        # The view first: no state, uptime or renderer sees what this build may not show.
+        state=derive(
+            drills_view(site, drills=options.drills), now, uptime_days=options.uptime_days
+        ),
         config=settings,
         markdown=MarkdownRenderer(config.markdown_extensions, config.mdx_configs),
         language=language,
@@ -161,7 +170,8 @@ def page_renderer(
                 "favicon": theme.get("favicon"),
                 "brand_color": options.brand_color,
                 "stale_after": options.stale_after,
-            }
+            },
+            "drills": has_drills(context.state.site),
         },
     )
 

@@ -37,17 +37,22 @@ class BuildResult:
 
 
 def build_site(
-    root: Path, site_dir: Path | None = None, now: datetime | None = None
+    root: Path,
+    site_dir: Path | None = None,
+    now: datetime | None = None,
+    *,
+    drills: bool = False,
 ) -> BuildResult:
     """Build the status site of the repository at ``root`` into ``site_dir``.
 
-    ``site_dir`` defaults to the ``site_dir`` of mkdocs.yml (``site/``).
+    ``site_dir`` defaults to the ``site_dir`` of mkdocs.yml (``site/``). With ``drills``,
+    drills are shown, under their banner (a preview: never publish it).
 
     :raises StatusgenError: when the content or the configuration has errors; the
         previous site directory is then left untouched.
     """
     started = time.perf_counter()
-    config = load_mkdocs_config(root, now)
+    config = load_mkdocs_config(root, now, drills=drills)
     target = (site_dir or Path(config.site_dir)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))

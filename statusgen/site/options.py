@@ -69,9 +69,17 @@ class PluginOptions(base.Config):  # type: ignore[no-untyped-call]
     now: c.Optional[datetime] = c.Optional(Moment())
     """The moment to build the page for (what ``statusgen build --now`` sets); the
     clock, or the ``STATUSGEN_NOW`` environment variable, when unset."""
+    drills = c.Type(bool, default=False)
+    """Whether drills are shown, under their banner: set by ``statusgen serve`` and
+    ``statusgen build --drills`` only. mkdocs.yml may not set it (a site built from it
+    would publish drills): :func:`check_options` and ``statusgen build`` refuse it."""
 
 
 OPTION_NAMES = tuple(name for name, _ in PluginOptions._schema)
+DRILLS_IN_FILE = (
+    "option 'drills' is not for mkdocs.yml: a site built with it would publish drills; "
+    "preview them with statusgen serve or statusgen build --drills"
+)
 
 
 def option_errors(options: PluginOptions) -> list[str]:
@@ -90,6 +98,8 @@ def check_options(options: Mapping[str, Any]) -> PluginOptions:
     failed, _ = checked.validate()
     messages = [f"option '{key}': {error}" for key, error in failed]
     messages += option_errors(checked)
+    if "drills" in options:
+        messages.append(DRILLS_IN_FILE)
     if messages:
         raise ContentErrors(
             [ContentError(MKDOCS_FILE, None, f"plugin {PLUGIN_NAME}: {m}") for m in messages]

@@ -118,7 +118,8 @@ class Preview:
             self.errors, self.renderer, self.outputs = [], None, None
             try:
                 if self.config is None:
-                    config = load_mkdocs_config(self.root)
+                    # A preview shows drills, under their banner.
+                    config = load_mkdocs_config(self.root, drills=True)
                     prepare(config, plugin_options(config))
                     self.config = config
                 options = plugin_options(self.config)

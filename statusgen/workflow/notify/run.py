@@ -12,6 +12,7 @@ from statusgen.content.config import read_site_config
 from statusgen.content.loader import load_site
 from statusgen.core.timestamps import format_timestamp
 from statusgen.render.i18n import Language
+from statusgen.view.drills import drills_view
 from statusgen.workflow.gitrepo import RevisionSource, open_repository
 from statusgen.workflow.notices import Notice, find_notices
 from statusgen.workflow.notify.channels import Target, WebhookPayloads, wants
@@ -72,8 +73,9 @@ class NotifyRun:
 
     def __init__(self, root: Path, since: str, until: str, now: datetime) -> None:
         repo = open_repository(root)
-        base = load_site(RevisionSource(repo, since, root))
-        head = load_site(RevisionSource(repo, until, root))
+        # Subscribers are never told about a drill.
+        base = drills_view(load_site(RevisionSource(repo, since, root)), drills=False)
+        head = drills_view(load_site(RevisionSource(repo, until, root)), drills=False)
         config = read_site_config(root)
         self.until, self.now = until, now
         self.store = GitLedgerStore(repo)
