@@ -42,7 +42,12 @@ from statusgen.workflow.gitrepo import (
 )
 from statusgen.workflow.message_templates import available_templates
 from statusgen.workflow.notify.run import NotifyRun
-from statusgen.workflow.scaffold import init_repository, template_languages
+from statusgen.workflow.scaffold import (
+    SCAFFOLD_BRANCH,
+    current_branch,
+    init_repository,
+    template_languages,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -553,12 +558,30 @@ def notify(since: str, until: str, dry_run: bool, root: Path, now: datetime | No
     show_default=True,
     help="The site's language and that of the message templates.",
 )
+@click.option(
+    "--from",
+    "source",
+    metavar="PATH_OR_URL",
+    help="Install statusgen from this wheel, source folder or URL (git+https://…) "
+    "in requirements.txt, instead of from the package index.",
+)
 @reports_errors
-def init(directory: Path, force: bool, language: str) -> None:
-    """Create a status repository in DIRECTORY (default: here), ready to push."""
-    written = init_repository(directory, force=force, language=language)
+def init(directory: Path, force: bool, language: str, source: str | None) -> None:
+    """Create a status repository in DIRECTORY (default: here), ready to push.
+
+    The workflows publish the branch checked out there (main in a new repository)."""
+    branch = current_branch(directory) or SCAFFOLD_BRANCH
+    written = init_repository(
+        directory, force=force, language=language, source=source, branch=branch
+    )
     for path in written:
         click.echo(os.path.relpath(path))
+    if branch != SCAFFOLD_BRANCH:
+        click.echo(
+            f"\nThe workflows publish the branch '{branch}', the one checked out: "
+            "change 'branches:' in .github/workflows/deploy.yml if another one publishes.",
+            err=True,
+        )
     click.echo(
         f"\nNext: edit components.yml and mkdocs.yml (site_name, site_url), delete the "
         f"example in incidents/, then: statusgen serve --root {directory}",

@@ -33,7 +33,7 @@ SCAFFOLD_WORKFLOWS = SCAFFOLD / ".github" / "workflows"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 
 EXPECTED = {
-    REPO_WORKFLOWS: {"pull-request.yml", "deploy.yml", "tests.yml"},
+    REPO_WORKFLOWS: {"pull-request.yml", "deploy.yml", "tests.yml", "release.yml"},
     SCAFFOLD_WORKFLOWS: {"pull-request.yml", "deploy.yml"},
 }
 WORKFLOWS = sorted(path for folder in EXPECTED for path in folder.glob("*.y*ml"))
@@ -56,6 +56,8 @@ WRITE_PERMISSIONS = {
     # Pushes the notification ledger (branch statusgen/notifications), nothing else.
     (".github/workflows/deploy.yml", "notify", "contents"),
     ("statusgen/workflow/scaffold_files/.github/workflows/deploy.yml", "notify", "contents"),
+    # Trusted publishing on PyPI: the run's OIDC token is the credential.
+    (".github/workflows/release.yml", "publish", "id-token"),
 }
 
 # `uses: owner/repo[/path]@<40 hex> # v1.2.3`, as written on one line.
@@ -355,3 +357,20 @@ def test_pre_commit_hook_runs_a_real_command(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(main, arguments)
     assert result.exit_code == 0, result.output
+
+
+def test_release_builds_checks_and_publishes_a_version_tag() -> None:
+    workflow = load(REPO_WORKFLOWS / "release.yml")
+    assert triggers(workflow) == {"push": {"tags": ["v*"]}}
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    script = run_scripts({"jobs": {"build": build}})
+    assert "python -m build --sdist --wheel" in script
+    assert "twine check --strict" in script
+    assert publish["needs"] == "build"
+    assert publish["environment"]["name"] == "pypi"
+    publisher = "pypa/gh-action-pypi-publish@"
+    (upload,) = [s for s in publish["steps"] if s["uses"].startswith(publisher)]
+    # Trusted publishing: no password, no token.
+    assert "with" not in upload
+    assert "secrets." not in (REPO_WORKFLOWS / "release.yml").read_text(encoding="utf-8")

@@ -20,6 +20,9 @@ from statusgen.core.errors import ContentError, ContentErrors
 from statusgen.core.ids import slugify
 
 MKDOCS_FILE = "mkdocs.yml"
+CONFIG_FILES = ("properdocs.yml", "properdocs.yaml", MKDOCS_FILE, "mkdocs.yaml")
+"""The names a site's configuration may have, in the order ProperDocs looks for them,
+so that statusgen reads the file the generator reads."""
 DEFAULT_WINDOW_DAYS = 90
 """Days of uptime shown, Statuspage's 90 by default."""
 DEFAULT_FEED_LENGTH = 100
@@ -51,6 +54,10 @@ class SiteConfig:
     """How many entries each feed keeps, newest first."""
     plugin_options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     """The plugin's options as written, before they are checked."""
+    file: str = MKDOCS_FILE
+    """The configuration file's name (:func:`config_file`), for messages."""
+    docs_dir: str | None = None
+    """``docs_dir`` as written; None when the file does not set it."""
 
     @property
     def page_id(self) -> str:
@@ -63,24 +70,34 @@ class SiteConfig:
         return f"{self.url}{path}" if self.url else f"/{path}"
 
 
+def config_file(root: Path) -> Path:
+    """The configuration file of the site at ``root``: the first of :data:`CONFIG_FILES`
+    that exists, else ``mkdocs.yml`` (which then does not exist)."""
+    for name in CONFIG_FILES:
+        if (root / name).is_file():
+            return root / name
+    return root / MKDOCS_FILE
+
+
 def read_site_config(root: Path) -> SiteConfig:
-    """Read ``mkdocs.yml`` at ``root``; defaults when there is none.
+    """Read ``mkdocs.yml`` (or ``properdocs.yml``) at ``root``; defaults when there is none.
 
     :raises ContentErrors: when the file exists but cannot be used.
     """
-    path = root / MKDOCS_FILE
+    path = config_file(root)
+    name = path.name
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return SiteConfig()
     except (OSError, UnicodeDecodeError) as error:
-        raise ContentErrors([ContentError(MKDOCS_FILE, None, f"cannot be read: {error}")]) from None
+        raise ContentErrors([ContentError(name, None, f"cannot be read: {error}")]) from None
     try:
         data: Any = yaml.load(text, Loader=_TolerantLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise ContentErrors([ContentError(MKDOCS_FILE, line, f"invalid YAML: {error}")]) from None
+        raise ContentErrors([ContentError(name, line, f"invalid YAML: {error}")]) from None
     if not isinstance(data, dict):
         data = {}
     theme = data.get("theme")
@@ -91,6 +108,8 @@ def read_site_config(root: Path) -> SiteConfig:
         description=str(data["site_description"]) if data.get("site_description") else None,
         language=str(language or "en"),
         plugin_options=MappingProxyType(_plugin_options(data.get("plugins"))),
+        file=name,
+        docs_dir=str(data["docs_dir"]) if data.get("docs_dir") else None,
     )
 
 

@@ -166,7 +166,8 @@ def _read_catalog(source: ContentSource, errors: list[ContentError]) -> Catalog 
         log.add(
             None,
             f"not found in {source.describe()}: every status site declares its components "
-            "there (run statusgen in the status repository, or pass --root)",
+            "there (run statusgen in the status repository, or pass --root; "
+            "'statusgen init' writes a new one)",
         )
     text = None if data is None else decode_source(data, log)
     catalog = None if text is None else parse_components(text, log)

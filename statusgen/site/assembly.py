@@ -20,6 +20,7 @@ from statusgen.content.config import (
     MKDOCS_FILE,
     PLUGIN_NAME,
     SiteConfig,
+    config_file,
     normal_site_url,
     read_site_config,
 )
@@ -34,6 +35,10 @@ from statusgen.state.page import derive
 from statusgen.view.drills import drills_view, has_drills
 
 TEMPLATES_DIR = Path(__file__).parents[1] / "render" / "templates"
+DEFAULT_DOCS_DIR = "docs"
+NO_DOCS_DIR = Path(__file__).parent / "no_docs"
+"""An empty folder (but for a hidden file, which MkDocs skips), the docs_dir of a site
+without hand-written pages."""
 log = logging.getLogger("mkdocs.plugins.statusgen")
 
 
@@ -44,7 +49,7 @@ def site_config(root: Path) -> SiteConfig:
     :raises ContentErrors: when mkdocs.yml cannot be read or an option is wrong.
     """
     config = read_site_config(root)
-    options = check_options(config.plugin_options)
+    options = check_options(config.plugin_options, config.file)
     return replace(config, uptime_days=options.uptime_days, feed_length=options.feed_length)
 
 
@@ -57,9 +62,14 @@ def load_mkdocs_config(
     :raises StatusgenError: when the file is missing or wrong, or has no statusgen plugin.
     """
     config_file = mkdocs_file(root)
+    overrides = {}
+    if read_site_config(root).docs_dir is None and not (root / DEFAULT_DOCS_DIR).is_dir():
+        # No page written by hand: FORMAT.md asks for no folder but incidents/, while
+        # MkDocs insists that its default docs/ exists. An empty one stands in.
+        overrides["docs_dir"] = str(NO_DOCS_DIR)
     with mkdocs_messages() as errors:
         try:
-            config = load_config(str(config_file))
+            config = load_config(str(config_file), **overrides)
         except MkDocsException as error:
             details = "\n".join(errors) or str(error)
             raise StatusgenError(f"{config_file}: {details}") from None
@@ -75,17 +85,17 @@ def load_mkdocs_config(
 
 
 def mkdocs_file(root: Path) -> Path:
-    """``root``'s mkdocs.yml.
+    """``root``'s mkdocs.yml, or properdocs.yml (:func:`config_file`).
 
     :raises StatusgenError: when there is none, saying what it needs.
     """
-    config_file = root / MKDOCS_FILE
-    if not config_file.is_file():
+    found = config_file(root)
+    if not found.is_file():
         raise StatusgenError(
-            f"{config_file}: not found; a status site needs mkdocs.yml with site_name, "
-            "site_url and 'plugins: [statusgen]' (statusgen init writes one)"
+            f"{found}: not found; a status site needs {MKDOCS_FILE} (or properdocs.yml) "
+            "with site_name, site_url and 'plugins: [statusgen]' (statusgen init writes one)"
         )
-    return config_file
+    return found
 
 
 def plugin_options(config: MkDocsConfig) -> PluginOptions:

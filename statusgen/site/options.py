@@ -88,8 +88,8 @@ def option_errors(options: PluginOptions) -> list[str]:
     return [unknown_option(key) for key in options if key not in OPTION_NAMES]
 
 
-def check_options(options: Mapping[str, Any]) -> PluginOptions:
-    """The options given in ``mkdocs.yml``, checked as MkDocs checks them.
+def check_options(options: Mapping[str, Any], file: str = MKDOCS_FILE) -> PluginOptions:
+    """The options given in ``file`` (mkdocs.yml), checked as MkDocs checks them.
 
     :raises ContentErrors: naming every wrong or unknown option.
     """
@@ -102,7 +102,7 @@ def check_options(options: Mapping[str, Any]) -> PluginOptions:
         messages.append(DRILLS_IN_FILE)
     if messages:
         raise ContentErrors(
-            [ContentError(MKDOCS_FILE, None, f"plugin {PLUGIN_NAME}: {m}") for m in messages]
+            [ContentError(file, None, f"plugin {PLUGIN_NAME}: {m}") for m in messages]
         )
     return checked
 

@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 from mkdocs.config.defaults import MkDocsConfig
 
 from statusgen.content.components_file import COMPONENTS_FILE
-from statusgen.content.config import MKDOCS_FILE
+from statusgen.content.config import config_file
 from statusgen.content.loader import INCIDENTS_DIR, load_site
 from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.render.context import RenderContext
@@ -83,7 +83,7 @@ class Preview:
     # Keeping up with the files ---------------------------------------------------------
 
     def _watched(self) -> Iterator[Path]:
-        yield self.root / MKDOCS_FILE
+        yield config_file(self.root)
         yield self.root / COMPONENTS_FILE
         for folder in (self.root / INCIDENTS_DIR, *self._theme_dirs()):
             for directory, _, files in os.walk(folder):
