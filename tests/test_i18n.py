@@ -10,6 +10,7 @@ from babel.messages.pofile import read_po
 
 from statusgen.core.model import ComponentStatus, IncidentStatus, MaintenanceStatus
 from statusgen.render.i18n import LABELS, LOCALES_DIR, Language, available_languages
+from statusgen.state.page import Indicator
 
 PROJECT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
@@ -75,7 +76,7 @@ def test_french_words() -> None:
     french = Language("fr")
     assert french.label(ComponentStatus.PARTIAL_OUTAGE) == "Panne partielle"
     assert french.label(IncidentStatus.RESOLVED) == "Résolu"
-    assert french.indicator("none") == "Tous les systèmes sont opérationnels"
+    assert french.indicator(Indicator.NONE) == "Tous les systèmes sont opérationnels"
     assert Language("fr-CA").label(ComponentStatus.OPERATIONAL) == "Opérationnel"
 
 

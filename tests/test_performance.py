@@ -18,8 +18,8 @@ import pytest
 from benchmarks.run import FIRST_LOAD_GZIPPED
 from benchmarks.synthetic import write_repository
 from benchmarks.weight import weigh
+from statusgen.content.config import DEFAULT_HISTORY_PAGE_SIZE
 from statusgen.content.loader import load_site
-from statusgen.render.pages import DEFAULT_HISTORY_PAGE_SIZE
 from statusgen.site.build import build_site
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)

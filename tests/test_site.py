@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -319,6 +321,34 @@ def test_serve_shows_an_edited_incident(make_repo: RepoWriter) -> None:
         assert "<h1>API outage</h1>" in wait_for(url, "<h1>API outage</h1>", 20)
     assert server.stderr is not None
     assert "Traceback" not in server.stderr.read()
+
+
+@pytest.mark.parametrize("path", ["incidents", "incidents/", "components/nope/", "history/page/9/"])
+def test_serve_answers_404_for_a_path_that_is_no_page(make_repo: RepoWriter, path: str) -> None:
+    """Paths that look like a page's but are none (``GET /incidents`` crashed the server)."""
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    with serving(root) as (base, server):
+        wait_for(base, "<h1", 20)
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(base + path, timeout=10)
+        assert caught.value.code == 404
+        assert "<h1" in caught.value.read().decode()
+    assert server.stderr is not None
+    assert "Traceback" not in server.stderr.read()
+
+
+def test_the_preview_serves_every_page_the_build_writes(make_repo: RepoWriter) -> None:
+    """One list of pages: the build's files and the preview's URLs are the same pages."""
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    site = build_site(root, root / "site", NOW).site_dir
+    preview = Preview(root)
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert "incidents/2026-11-28-api/postmortem/index.html" in pages
+    for page in pages:
+        url = "/" + page.removesuffix("index.html")
+        status, _, body = preview.respond(url)
+        assert status == 200, url
+        assert FINGERPRINT_PATH.encode() in body
 
 
 def test_preview_shows_errors_until_they_are_fixed(make_repo: RepoWriter) -> None:

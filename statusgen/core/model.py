@@ -95,13 +95,12 @@ class EventType(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SourceLocation:
-    """Where something was declared, for error messages: ``path:line``."""
+    """The file something was declared in, for error messages."""
 
     path: str
-    line: int | None = None
 
     def __str__(self) -> str:
-        return self.path if self.line is None else f"{self.path}:{self.line}"
+        return self.path
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

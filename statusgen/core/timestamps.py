@@ -125,6 +125,12 @@ def format_timestamp(moment: datetime) -> str:
     return f"{text} UTC"
 
 
+def compact_timestamp(moment: datetime) -> str:
+    """``20261128T140200Z``: a time in UTC as an id or anchor can hold it (update ids,
+    anchors and notice keys)."""
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
 def isoformat(moment: datetime) -> str:
     """RFC 3339 in UTC with a ``Z``, as published in feeds and the API."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -26,14 +26,11 @@ from statusgen.core.model import (
     IncidentStatus,
     MaintenanceStatus,
 )
+from statusgen.core.words import _
+from statusgen.state.page import Indicator
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "statusgen"
-
-
-def _(message: str) -> str:
-    """Mark a string for extraction; it is translated where it is shown."""
-    return message
 
 
 #: The words for every status and impact, shared by pages, feeds and badges.
@@ -68,13 +65,6 @@ IMPACT_LABELS: dict[Impact, str] = {
     Impact.CRITICAL: _("Critical"),
     Impact.MAINTENANCE: _("Maintenance"),
 }
-INDICATOR_DESCRIPTIONS: dict[str, str] = {
-    "none": _("All Systems Operational"),
-    "minor": _("Minor Service Outage"),
-    "major": _("Partial System Outage"),
-    "critical": _("Major Service Outage"),
-    "maintenance": _("Service Under Maintenance"),
-}
 
 
 class Language:
@@ -107,8 +97,9 @@ class Language:
     def impact(self, impact: Impact) -> str:
         return self.gettext(IMPACT_LABELS[impact])
 
-    def indicator(self, indicator: str) -> str:
-        return self.gettext(INDICATOR_DESCRIPTIONS[indicator])
+    def indicator(self, indicator: Indicator) -> str:
+        """The page's overall status in words (Statuspage's, translated)."""
+        return self.gettext(indicator.description)
 
     def format_date(self, day: date, style: str = "medium") -> str:
         """A date as the language writes it: ``Nov 28, 2026``, ``28 nov. 2026``."""

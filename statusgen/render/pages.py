@@ -9,9 +9,10 @@ so that another generator could render the same pages.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property, partial
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ import jinja2
 from babel.dates import format_timedelta
 from babel.numbers import format_percent
 
+from statusgen.content.config import DEFAULT_HISTORY_PAGE_SIZE
 from statusgen.core.model import Component, ComponentStatus, Group, Maintenance
 from statusgen.core.timestamps import isoformat
 from statusgen.render.context import RenderContext
@@ -47,7 +49,6 @@ TEMPLATES = {
 RECENT_DAYS = 7
 NARROW_DAYS = 30
 """The days of an uptime bar a phone shows: status.css hides the older cells."""
-DEFAULT_HISTORY_PAGE_SIZE = 50
 
 # Short, stable CSS class names for statuses: ``sg-s-major`` and so on.
 STATUS_CLASS = {
@@ -65,12 +66,6 @@ class Time:
 
     iso: str
     text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    title: str
-    url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,12 +203,22 @@ class Page:
         return f"{self.path}{self.filename}"
 
     @property
+    def url(self) -> str:
+        """The URL path it is served at: ``path`` for an index page, else its file."""
+        return url_of(self.path, self.filename)
+
+    @property
     def root(self) -> str:
         """The URL of the site root from this page: relative, so the site works under any
         prefix and from disk, unless the page may be served from anywhere."""
         if self.site_root is not None:
             return self.site_root
         return "../" * self.path.count("/")
+
+
+def url_of(path: str, filename: str = "index.html") -> str:
+    """The URL path of a page at ``path`` written to ``filename``."""
+    return path if filename == "index.html" else f"{path}{filename}"
 
 
 class SitePages:
@@ -230,29 +235,31 @@ class SitePages:
         self._event_views: dict[str, EventView] = {}
         self._component_views: dict[str, ComponentView] = {}
 
-    def page_at(self, path: str) -> Page | None:
-        """The page published at ``path`` (``""``, ``"incidents/x/"``, ``"404.html"``…),
-        or None when there is none."""
-        catalog = self.state.site.catalog
-        parts = path.split("/")
-        if path == "":
-            return self.overview()
-        if path == "404.html":
-            return self.not_found()
-        if path == "components/":
-            return self.components_index()
-        if len(parts) == 3 and parts[0] == "components" and parts[2] == "":
-            component = next((c for c in catalog.components if c.id == parts[1]), None)
-            return self.component(component) if component else None
-        if path.startswith("history/"):
-            return next((p for p in self.history() if p.path == path), None)
-        if parts[0] == "incidents" and parts[1] in self._states and parts[-1] == "":
-            state = self._states[parts[1]]
-            if len(parts) == 3:
-                return self.incident(state)
-            if len(parts) == 4 and parts[2] == "postmortem" and state.event.postmortem:
-                return self.postmortem(state)
-        return None
+    def page_at(self, url: str) -> Page | None:
+        """The page served at ``url`` (``""``, ``"incidents/x/"``, ``"404.html"``…), or
+        None when there is none; only that page is made."""
+        make = self._routes.get(url)
+        return None if make is None else make()
+
+    @cached_property
+    def _routes(self) -> dict[str, Callable[[], Page]]:
+        """Every page of the site, by URL, in site order, made only when asked for:
+        the one list that both the build (``__iter__``) and the preview (``page_at``) read."""
+        routes: dict[str, Callable[[], Page]] = {
+            url_of(""): self.overview,
+            url_of("", "404.html"): self.not_found,
+            url_of("components/"): self.components_index,
+        }
+        for component in self.state.site.catalog.components:
+            routes[url_of(component_path(component.id))] = partial(self.component, component)
+        count = self._history_count()
+        for number in range(1, count + 1):
+            routes[url_of(history_path(number))] = partial(self._history_page, number, count)
+        for state in self.state.events:
+            routes[url_of(incident_path(state.id))] = partial(self.incident, state)
+            if state.event.postmortem:
+                routes[url_of(postmortem_path(state.id))] = partial(self.postmortem, state)
+        return routes
 
     def _view(self, state: EventState) -> EventView:
         view = self._event_views.get(state.id)
@@ -267,16 +274,8 @@ class SitePages:
         return view
 
     def __iter__(self) -> Iterator[Page]:
-        yield self.overview()
-        yield self.not_found()
-        yield self.components_index()
-        for component in self.state.site.catalog.components:
-            yield self.component(component)
-        yield from self.history()
-        for state in self.state.events:
-            yield self.incident(state)
-            if state.event.postmortem:
-                yield self.postmortem(state)
+        for make in self._routes.values():
+            yield make()
 
     # Pages --------------------------------------------------------------------------
 
@@ -330,29 +329,28 @@ class SitePages:
             },
         )
 
-    def history(self) -> Iterator[Page]:
-        """Every event but upcoming maintenance, paginated; the first page shows the
+    def _history_count(self) -> int:
+        return max(1, math.ceil(len(self.state.listed_events) / self.history_page_size))
+
+    def _history_page(self, number: int, count: int) -> Page:
+        """One page of every event but upcoming maintenance; the first page shows the
         upcoming maintenance apart, above."""
-        events = self.state.listed_events
-        count = max(1, math.ceil(len(events) / self.history_page_size))
-        for number in range(1, count + 1):
-            chunk = events[(number - 1) * self.history_page_size : number * self.history_page_size]
-            title = self.language.gettext("History")
-            if number > 1:
-                title = self.language.gettext("History, page {number}").format(number=number)
-            yield Page(
-                path=history_path(number),
-                section="history",
-                template=TEMPLATES["history"],
-                title=title,
-                context={
-                    "upcoming": self._views(self.state.upcoming_maintenances)
-                    if number == 1
-                    else (),
-                    "months": self._months(chunk),
-                    "pagination": self._pagination(number, count),
-                },
-            )
+        size = self.history_page_size
+        chunk = self.state.listed_events[(number - 1) * size : number * size]
+        title = self.language.gettext("History")
+        if number > 1:
+            title = self.language.gettext("History, page {number}").format(number=number)
+        return Page(
+            path=history_path(number),
+            section="history",
+            template=TEMPLATES["history"],
+            title=title,
+            context={
+                "upcoming": self._views(self.state.upcoming_maintenances) if number == 1 else (),
+                "months": self._months(chunk),
+                "pagination": self._pagination(number, count),
+            },
+        )
 
     def incident(self, state: EventState) -> Page:
         return Page(
@@ -541,8 +539,7 @@ class SitePages:
         return tuple(sections)
 
     def _section(self, group: Group | None, members: list[ComponentView]) -> ComponentSection:
-        statuses = [self.state.component_statuses[c.id] for c in members]
-        worst = max(statuses, key=lambda s: s.severity, default=ComponentStatus.OPERATIONAL)
+        worst = self.state.worst_status(c.id for c in members)
         return ComponentSection(
             group=group,
             status=self.language.label(worst),
@@ -623,7 +620,7 @@ class PageRenderer:
             "lang": language,
             "status": {
                 "indicator": state.indicator.value,
-                "description": language.indicator(state.indicator.value),
+                "description": language.indicator(state.indicator),
                 "class": STATUS_CLASS[state.indicator.component_status],
             },
             "generated": Time(isoformat(state.now), language.format_datetime(state.now)),

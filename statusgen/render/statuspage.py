@@ -20,7 +20,8 @@ from statusgen.core.model import (
     MaintenanceStatus,
     Update,
 )
-from statusgen.core.timestamps import isoformat
+from statusgen.core.timestamps import compact_timestamp, isoformat
+from statusgen.render.urls import incident_path
 from statusgen.state.events import EventState
 from statusgen.state.page import PageState
 
@@ -149,8 +150,7 @@ class StatuspageDocuments:
 
     def _group(self, group: Group, position: int) -> JSON:
         members = self.state.site.catalog.members(group.id)
-        statuses = [self.state.component_statuses[c.id] for c in members]
-        worst = max(statuses, key=lambda s: s.severity, default=ComponentStatus.OPERATIONAL)
+        worst = self.state.worst_status(c.id for c in members)
         created = min((self._component_created_at(c) for c in members), default=self._first_time())
         changes = [e.updated_at for c in members for e in self.state.events_by_component[c.id]]
         return {
@@ -202,7 +202,7 @@ class StatuspageDocuments:
             "monitoring_at": isoformat(max(monitoring)) if monitoring else None,
             "resolved_at": isoformat(state.ended_at) if state.ended_at else None,
             "started_at": isoformat(state.started_at or state.created_at),
-            "shortlink": self.config.absolute_url(f"incidents/{event.id}/"),
+            "shortlink": self.config.absolute_url(incident_path(event.id)),
             "page_id": self.config.page_id,
             "incident_updates": self._updates(state),
             "components": [
@@ -217,15 +217,9 @@ class StatuspageDocuments:
     def _updates(self, state: EventState) -> list[JSON]:
         event = state.event
         documents = []
-        status: str = (
-            MaintenanceStatus.SCHEDULED
-            if isinstance(event, Maintenance)
-            else IncidentStatus.INVESTIGATING
-        )
-        for index, update in enumerate(state.updates):
-            # 'update' is not a Statuspage status: it keeps the status it follows.
-            if update.status is not IncidentStatus.UPDATE:
-                status = update.status.value
+        statuses = state.update_statuses
+        for index, (update, given) in enumerate(zip(state.updates, statuses, strict=True)):
+            status = given.value
             documents.append(
                 {
                     "id": update_id(event.id, update),
@@ -263,4 +257,4 @@ class StatuspageDocuments:
 
 def update_id(event_id: str, update: Update) -> str:
     """A stable id for an update: its event's id and its time (unique within an event)."""
-    return f"{event_id}-{update.at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return f"{event_id}-{compact_timestamp(update.at)}"

@@ -6,9 +6,8 @@ here keeps them from drifting apart.
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from statusgen.core.model import Update
+from statusgen.core.timestamps import compact_timestamp
 
 
 def incident_path(event_id: str) -> str:
@@ -33,7 +32,7 @@ def history_path(page: int = 1) -> str:
 
 def update_anchor(update: Update) -> str:
     """The fragment of an update on its incident page: ``update-20261128T140200Z``."""
-    return f"update-{update.at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return f"update-{compact_timestamp(update.at)}"
 
 
 def update_path(event_id: str, update: Update) -> str:

@@ -6,6 +6,7 @@ give, and when the event was active.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from statusgen.core.model import (
     Maintenance,
     MaintenanceStatus,
     Update,
+    UpdateStatus,
 )
 
 
@@ -63,6 +65,11 @@ class EventState:
         return self.is_maintenance and self.started_at is None and self.ended_at is not None
 
     @property
+    def update_statuses(self) -> tuple[UpdateStatus, ...]:
+        """The status each update gives, in order: see :func:`update_statuses`."""
+        return update_statuses(self.updates, maintenance=self.is_maintenance)
+
+    @property
     def last_update(self) -> Update:
         return self.updates[-1]
 
@@ -95,10 +102,7 @@ def event_state(event: Incident | Maintenance, now: datetime) -> EventState | No
         return None
     if isinstance(event, Maintenance):
         return _maintenance_state(event, updates, now)
-    status = IncidentStatus.INVESTIGATING
-    for update in updates:
-        if update.status is not IncidentStatus.UPDATE:
-            status = IncidentStatus(update.status)
+    status = IncidentStatus(update_statuses(updates, maintenance=False)[-1])
     periods = _incident_periods(updates)
     return EventState(
         event=event,
@@ -108,6 +112,21 @@ def event_state(event: Incident | Maintenance, now: datetime) -> EventState | No
         ended_at=periods[-1][1],
         active_periods=periods,
     )
+
+
+def update_statuses(updates: Sequence[Update], *, maintenance: bool) -> tuple[UpdateStatus, ...]:
+    """The status each update gives its event: its own, except that an ``update`` (not a
+    Statuspage status) keeps the status it follows; before any, investigating (an
+    incident) or scheduled (a maintenance)."""
+    status: UpdateStatus = (
+        MaintenanceStatus.SCHEDULED if maintenance else IncidentStatus.INVESTIGATING
+    )
+    found = []
+    for update in updates:
+        if update.status is not IncidentStatus.UPDATE:
+            status = update.status
+        found.append(status)
+    return tuple(found)
 
 
 def _incident_periods(

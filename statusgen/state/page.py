@@ -22,6 +22,7 @@ from statusgen.core.model import (
     Incident,
     Site,
 )
+from statusgen.core.words import _
 from statusgen.state.events import EventState, event_state
 from statusgen.state.uptime import ComponentUptime, compute_uptime
 
@@ -46,12 +47,13 @@ class Indicator(enum.StrEnum):
         return _STATUS_OF_INDICATOR[self]
 
 
+# In English, as the API publishes them; the pages translate them (Language.indicator).
 _DESCRIPTIONS = {
-    Indicator.NONE: "All Systems Operational",
-    Indicator.MINOR: "Minor Service Outage",
-    Indicator.MAJOR: "Partial System Outage",
-    Indicator.CRITICAL: "Major Service Outage",
-    Indicator.MAINTENANCE: "Service Under Maintenance",
+    Indicator.NONE: _("All Systems Operational"),
+    Indicator.MINOR: _("Minor Service Outage"),
+    Indicator.MAJOR: _("Partial System Outage"),
+    Indicator.CRITICAL: _("Major Service Outage"),
+    Indicator.MAINTENANCE: _("Service Under Maintenance"),
 }
 _STATUS_OF_INDICATOR = {
     Indicator.NONE: ComponentStatus.OPERATIONAL,
@@ -126,6 +128,12 @@ class PageState:
             for component_id in state.event.components:
                 found[component_id].append(state)
         return MappingProxyType({k: tuple(v) for k, v in found.items()})
+
+    def worst_status(self, component_ids: Iterable[str]) -> ComponentStatus:
+        """The worst status among these components (a group's, a section's); operational
+        for none."""
+        statuses = [self.component_statuses[c] for c in component_ids]
+        return max(statuses, key=lambda s: s.severity, default=ComponentStatus.OPERATIONAL)
 
     @cached_property
     def upcoming_maintenances(self) -> tuple[EventState, ...]:

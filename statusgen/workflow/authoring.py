@@ -47,6 +47,8 @@ from statusgen.workflow.message_templates import (
 )
 
 HEADING_SEPARATOR = "—"
+DRAFT_MARKER = "TODO:"
+"""What the postmortem draft writes in each section; ``statusgen diff`` warns while one is left."""
 ID_SLUG_LENGTH = 48
 
 _IMPACT_OF_STATUS = {
@@ -194,7 +196,7 @@ class Author:
             f"{_first_line(u.body)} |"
             for u in event.updates
         )
-        draft = POSTMORTEM_DRAFT.format(timeline=rows)
+        draft = POSTMORTEM_DRAFT.format(timeline=rows, marker=DRAFT_MARKER)
         self._write(path, text.rstrip("\n") + "\n\n" + draft)
         return Change(path, event_id, f"Add a postmortem draft for {event_id}")
 
@@ -440,10 +442,10 @@ who did what. Complete each section marked to do before this is merged: it is pu
 as written, and statusgen diff warns while a marker is left. -->
 
 ## Summary
-TODO: two or three sentences: what happened, when, who was affected, and how it ended.
+{marker} two or three sentences: what happened, when, who was affected, and how it ended.
 
 ## Impact
-TODO: what customers saw (errors, delays, data), how many of them, for how long.
+{marker} what customers saw (errors, delays, data), how many of them, for how long.
 
 ## Timeline
 | Time (UTC) | Status | What we said |
@@ -451,14 +453,14 @@ TODO: what customers saw (errors, delays, data), how many of them, for how long.
 {timeline}
 
 ## Root cause
-TODO: the technical cause, explained so that a customer's engineer can follow it.
+{marker} the technical cause, explained so that a customer's engineer can follow it.
 
 ## Contributing factors
-TODO: what made it possible, larger or longer: missing alerts, risky defaults, gaps in tests.
+{marker} what made it possible, larger or longer: missing alerts, risky defaults, gaps in tests.
 
 ## What went well
-TODO: what limited the impact or sped up the recovery.
+{marker} what limited the impact or sped up the recovery.
 
 ## What we change
-TODO: each action, and when it will be done.
+{marker} each action, and when it will be done.
 """

@@ -17,12 +17,9 @@ from statusgen.render.i18n import Language
 from statusgen.render.urls import incident_path
 from statusgen.state.events import EventState
 from statusgen.state.page import derive
+from statusgen.workflow.authoring import DRAFT_MARKER
 
 _ENGLISH = Language("en")
-#: What ``statusgen postmortem`` writes in each section of its draft.
-DRAFT_MARKER = "TODO:"
-
-Event = Incident | Maintenance
 
 
 @dataclass
@@ -87,8 +84,8 @@ class _Comparison:
 
     def _event(
         self,
-        old: Event | None,
-        new: Event,
+        old: Incident | Maintenance | None,
+        new: Incident | Maintenance,
         old_state: EventState | None,
         new_state: EventState | None,
     ) -> list[str]:
@@ -133,29 +130,31 @@ class _Comparison:
             lines.append(f"- **Postmortem edited** for {name}{_draft_warning(new)}")
         return lines
 
-    def _update(self, event: Event, update: Update, state: EventState | None) -> str:
+    def _update(
+        self, event: Incident | Maintenance, update: Update, state: EventState | None
+    ) -> str:
         when = format_timestamp(update.at)
         if state is None or update not in state.updates:
             when += ", shown from then on"
         quoted = "\n".join(f"  > {line}" for line in update.body.splitlines()) or "  > (no text)"
         return f"- **{_ENGLISH.label(update.status)}** on {self._name(event)} ({when})\n{quoted}"
 
-    def _name(self, event: Event) -> str:
+    def _name(self, event: Incident | Maintenance) -> str:
         return f"[{event.title}]({self.site_url}{incident_path(event.id)}) (`{event.id}`)"
 
 
-def _draft_warning(event: Event) -> str:
+def _draft_warning(event: Incident | Maintenance) -> str:
     """Reviewers must not merge the draft that ``statusgen postmortem`` writes as it is."""
     if event.postmortem and DRAFT_MARKER in event.postmortem:
         return f" ⚠️ it still contains {DRAFT_MARKER} complete it before merging"
     return ""
 
 
-def _kind(event: Event) -> str:
+def _kind(event: Incident | Maintenance) -> str:
     return "maintenance" if isinstance(event, Maintenance) else "incident"
 
 
-def _window(event: Event) -> str:
+def _window(event: Incident | Maintenance) -> str:
     assert isinstance(event, Maintenance)
     return f"{format_timestamp(event.scheduled_start)} to {format_timestamp(event.scheduled_end)}"
 

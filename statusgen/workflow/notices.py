@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from statusgen.core.model import (
     Incident,
@@ -27,6 +27,7 @@ from statusgen.core.model import (
     Site,
     Update,
 )
+from statusgen.core.timestamps import compact_timestamp
 from statusgen.state.events import EventState, event_state
 
 
@@ -99,9 +100,8 @@ def find_notices(
 
 def _update_notice(state: EventState, update: Update) -> Notice:
     event = state.event
-    stamp = f"{update.at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     kind = NoticeKind.UPDATE_POSTED
-    key = f"{event.id}/update/{stamp}"
+    key = f"{event.id}/update/{compact_timestamp(update.at)}"
     if update is state.updates[0]:
         kind = (
             NoticeKind.MAINTENANCE_SCHEDULED
