@@ -39,6 +39,7 @@ from statusgen.workflow.gitrepo import (
     check_can_commit,
     commit_file,
     open_repository,
+    uncommitted_content,
 )
 from statusgen.workflow.message_templates import available_templates
 from statusgen.workflow.notify.run import NotifyRun
@@ -295,14 +296,16 @@ def build(root: Path, site_dir: Path | None, now: datetime | None, drills: bool)
 @click.option(
     "--dev-addr", default="127.0.0.1:8000", show_default=True, help="IP:port to serve on."
 )
+@NOW_OPTION
 @reports_errors
-def serve(root: Path, dev_addr: str) -> None:
+def serve(root: Path, dev_addr: str, now: datetime | None) -> None:
     """Preview the site locally: pages are rendered on request from the files as they
-    are, and an open page reloads when an incident, components.yml, mkdocs.yml or the
-    theme changes. Drills are shown, under a banner."""
+    are, and an open page reloads when an incident, components.yml, mkdocs.yml, a
+    hand-written page or the theme changes. Content errors show in the browser and in
+    the terminal. Drills are shown, under a banner. With --now, the page at that moment."""
     from statusgen.site.serve import serve as serve_preview
 
-    serve_preview(root, dev_addr)
+    serve_preview(root, dev_addr, now)
 
 
 # Authoring -------------------------------------------------------------------------------
@@ -485,26 +488,50 @@ def templates(root: Path) -> None:
 
 @main.command()
 @click.argument("base")
-@click.argument("head", default="HEAD")
+@click.argument("head", required=False)
+@click.option(
+    "--worktree",
+    is_flag=True,
+    help="Compare BASE with the files as they are in the working tree, uncommitted "
+    "changes included (instead of HEAD).",
+)
 @ROOT_OPTION
 @NOW_OPTION
 @reports_errors
-def diff(base: str, head: str, root: Path, now: datetime | None) -> None:
+def diff(base: str, head: str | None, worktree: bool, root: Path, now: datetime | None) -> None:
     """Show, in Markdown, what the change from BASE to HEAD does to the public page.
 
-    Both revisions are read from git objects: nothing is checked out.
+    Revisions are read from git objects: nothing is checked out, and uncommitted changes
+    are not compared unless --worktree is given.
     """
+    if worktree and head is not None:
+        raise click.UsageError("give HEAD or --worktree, not both")
     repo = open_repository(root)
+    sources: list[tuple[str, Path | RevisionSource]] = [
+        (f"revision {base}", RevisionSource(repo, base, root))
+    ]
+    if worktree:
+        sources.append(("the working tree", root))
+    else:
+        head = head or "HEAD"
+        sources.append((f"revision {head}", RevisionSource(repo, head, root)))
+        uncommitted = uncommitted_content(repo, root) if head == "HEAD" else []
+        if uncommitted:
+            click.echo(
+                f"Not compared, not committed: {', '.join(uncommitted)} "
+                f"(statusgen diff {base} --worktree compares the working tree).",
+                err=True,
+            )
     sites = []
-    for revision in (base, head):
+    for label, source in sources:
         try:
-            site = load_site(RevisionSource(repo, revision, root))
+            site = load_site(source)
         except ContentErrors as errors:
-            raise StatusgenError(f"revision {revision} has errors:\n{errors}") from None
+            raise StatusgenError(f"{label} has errors:\n{errors}") from None
         sites.append(drills_view(site, drills=False))  # the public page has no drill
     moment = now or datetime.now(UTC)
     change = compare(sites[0], sites[1], moment, read_site_config(root).url or "")
-    click.echo(render_markdown(change, base, head, moment), nl=False)
+    click.echo(render_markdown(change, base, head or "working tree", moment), nl=False)
 
 
 @main.command()

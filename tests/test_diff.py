@@ -385,7 +385,9 @@ def test_reads_commits_not_the_working_tree(history: History) -> None:
     history.repo.git.add("incidents/2026-11-30-uncommitted.md")  # staged, not committed
     before = snapshot(history.top)
 
-    assert report(root, base) == expected
+    noted = diff(root, base, "HEAD")
+    assert noted.stdout == expected
+    assert "Not compared, not committed: components.yml, incidents/" in noted.stderr
     assert diff(root, base).stdout == expected  # HEAD is the default
     assert report(root, base, "v1").replace("`v1`", "`HEAD`") == expected
     assert report(root, base, "main").replace("`main`", "`HEAD`") == expected
@@ -525,3 +527,28 @@ def test_story_of_a_pull_request_as_real_processes(history: History) -> None:
         f"- **Postmortem published** for {link('API errors', API)} "
         "⚠️ it still contains TODO: complete it before merging\n"
     )
+
+
+def test_uncommitted_changes_are_named_or_compared_with_worktree(history: History) -> None:
+    resolved = history.edit(
+        f"incidents/{WEBHOOKS}.md",
+        "---\n\n",
+        "---\n\n## 2026-11-30 11:00 UTC — resolved\nFixed.\n\n",
+    )
+    (history.root / f"incidents/{WEBHOOKS}.md").write_text(resolved, encoding="utf-8")
+
+    committed = diff(history.root, "HEAD")
+    assert committed.exit_code == 0, committed.output
+    assert "No change to the public page." in committed.stdout
+    assert f"Not compared, not committed: incidents/{WEBHOOKS}.md" in committed.stderr
+    assert "--worktree" in committed.stderr
+
+    working = diff(history.root, "HEAD", "--worktree")
+    assert working.exit_code == 0, working.output
+    assert "`HEAD` → `working tree`" in working.stdout
+    assert "**Resolved**" in working.stdout
+    assert working.stderr == ""
+
+    both = diff(history.root, "HEAD", "HEAD", "--worktree")
+    assert both.exit_code == 2
+    assert "give HEAD or --worktree, not both" in both.stderr

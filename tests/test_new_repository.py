@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import git
+import pytest
 
 from statusgen import __version__
+from statusgen.site.serve import FINGERPRINT_PATH, Preview
 from tests.conftest import COMPONENTS_YML, statusgen
 
 MINIMAL_MKDOCS = """\
@@ -134,3 +137,76 @@ def _init(target: Path, *args: str | Path) -> Path:
     result = statusgen("init", target, *args)
     assert result.returncode == 0, result.stderr
     return target
+
+
+def site_with_a_written_page(root: Path) -> Path:
+    minimal_repository(root)
+    (root / "docs").mkdir()
+    (root / "docs" / "about.md").write_text("# About us\n\nWho runs this page.\n")
+    (root / "incidents" / "2026-11-28-api.md").write_text(
+        "---\ntitle: API errors\nimpact: major\ncomponents: [api]\n---\n\n"
+        "## 2026-11-28 14:30 UTC — resolved\nFixed.\n\n"
+        "## 2026-11-28 14:02 UTC — investigating\nLooking.\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_the_sitemap_lists_hand_written_pages(tmp_path: Path) -> None:
+    root = site_with_a_written_page(tmp_path / "repo")
+    built = statusgen("build", "--root", root, "--now", "2026-11-30 12:00 UTC")
+    assert built.returncode == 0, built.stderr
+    sitemap = (root / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://status.example.com/about/</loc>" in sitemap
+    assert "<loc>https://status.example.com/incidents/2026-11-28-api/</loc>" in sitemap
+
+
+def test_serve_renders_hand_written_pages_and_index_html(tmp_path: Path) -> None:
+    root = site_with_a_written_page(tmp_path / "repo")
+    preview = Preview(root)
+    try:
+        status, content_type, body = preview.respond("/about/")
+        assert (status, content_type) == (200, "text/html; charset=utf-8")
+        assert b"Who runs this page." in body
+        assert FINGERPRINT_PATH.encode() in body  # reloads on changes like the others
+        (root / "docs" / "about.md").write_text("# About us\n\nEdited.\n")
+        assert b"Edited." in preview.respond("/about/")[2]
+        assert (
+            preview.respond("/index.html")[:2]
+            == preview.respond("/")[:2]
+            == (
+                200,
+                "text/html; charset=utf-8",
+            )
+        )
+        assert preview.respond("/incidents/2026-11-28-api/index.html")[0] == 200
+        assert preview.respond("/nothing/")[0] == 404
+    finally:
+        preview.close()
+
+
+def test_serve_prints_content_errors_in_the_terminal_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = site_with_a_written_page(tmp_path / "repo")
+    preview = Preview(root)
+    preview.respond("/")
+    incident = root / "incidents" / "2026-11-28-api.md"
+    incident.write_text(incident.read_text().replace("[api]", "[apii]"))
+    assert preview.respond("/")[0] == 500
+    preview.refresh()
+    printed = capsys.readouterr().err
+    assert printed.count("incidents/2026-11-28-api.md:4: unknown component 'apii'") == 1
+    incident.write_text(incident.read_text().replace("[apii]", "[api]"))
+    assert preview.respond("/")[0] == 200
+    assert "The errors are fixed." in capsys.readouterr().err
+
+
+def test_serve_shows_the_page_at_now(tmp_path: Path) -> None:
+    root = site_with_a_written_page(tmp_path / "repo")
+    during = Preview(root, datetime(2026, 11, 28, 14, 10, tzinfo=UTC))
+    after = Preview(root, datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    assert b"Active incidents" in during.respond("/")[2]
+    assert b"Active incidents" not in after.respond("/")[2]
+    summary = json.loads(during.respond("/api/v2/summary.json")[2])
+    assert summary["page"]["updated_at"].startswith("2026-11-28T14:02")

@@ -639,14 +639,15 @@ class PageRenderer:
         """Every page: ``{output path: HTML bytes}``."""
         return {page.output_path: self.render(page) for page in self.pages}
 
-    def sitemap(self) -> bytes:
-        """``sitemap.xml``: every page but the 404, with absolute URLs (no dates, so that
-        a rebuild gives the same bytes)."""
+    def sitemap(self, written: Sequence[str] = ()) -> bytes:
+        """``sitemap.xml``: every page but the 404, then the ``written`` paths (pages
+        written by hand, relative to the site root), with absolute URLs (no dates, so
+        that a rebuild gives the same bytes)."""
         config = self.pages.context.config
+        paths = [page.path for page in self.pages if page.filename == "index.html"]
         urls = "".join(
-            f"<url><loc>{escape(config.absolute_url(page.path))}</loc></url>\n"
-            for page in self.pages
-            if page.filename == "index.html"
+            f"<url><loc>{escape(config.absolute_url(path))}</loc></url>\n"
+            for path in [*paths, *written]
         )
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -63,7 +63,8 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         assert self.context is not None
         started = time.perf_counter()
         renderer = page_renderer(config, self.config, self.context)
-        pages = renderer.render_all() | {"sitemap.xml": renderer.sitemap()}
+        written = [file.url for file in files.documentation_pages()]
+        pages = renderer.render_all() | {"sitemap.xml": renderer.sitemap(written)}
         self.timings["pages"] = time.perf_counter() - started
         started = time.perf_counter()
         generated = pages | render_outputs(self.context)

@@ -7,9 +7,10 @@ with the theme's templates. An edited incident shows on the next request, and an
 page reloads itself when anything changes. Content errors are shown in the browser with
 the validator's messages until they are fixed.
 
-It previews the status pages, feeds, calendars, badges and API; hand-written pages of
-``docs_dir`` are served as files (their Markdown is not rendered: ``mkdocs serve`` does
-that).
+It previews the status pages, feeds, calendars, badges and API. Hand-written Markdown
+pages of ``docs_dir`` are rendered by MkDocs alone, so the first request for one builds
+the whole site into a temporary folder, kept until a file changes. Content errors are
+printed in the terminal too, once each time they change.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import html
 import mimetypes
 import os
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -43,6 +45,7 @@ from statusgen.site.assembly import (
     prepare,
     render_context,
 )
+from statusgen.site.build import build_site
 
 FINGERPRINT_PATH = "/.statusgen/fingerprint"
 #: Time-dependent states (a maintenance window) move on even when no file changes.
@@ -69,8 +72,12 @@ LIVE_RELOAD = """<script>
 class Preview:
     """The repository at ``root``, loaded and rendered on demand."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, now: datetime | None = None) -> None:
         self.root = root.resolve()
+        self.now = now
+        """The moment shown, as ``build --now``; None for the clock."""
+        self.built: tempfile.TemporaryDirectory[str] | None = None
+        """The whole site, built for a hand-written page; None until one is asked for."""
         self.lock = threading.Lock()
         self.fingerprint = ""
         self.derived_at = datetime.min.replace(tzinfo=UTC)
@@ -85,7 +92,8 @@ class Preview:
     def _watched(self) -> Iterator[Path]:
         yield config_file(self.root)
         yield self.root / COMPONENTS_FILE
-        for folder in (self.root / INCIDENTS_DIR, *self._theme_dirs()):
+        docs = [Path(self.config.docs_dir)] if self.config is not None else []
+        for folder in (self.root / INCIDENTS_DIR, *self._theme_dirs(), *docs):
             for directory, _, files in os.walk(folder):
                 for name in files:
                     yield Path(directory, name)
@@ -109,13 +117,16 @@ class Preview:
         """Re-read what changed since the last request; re-derive now and then."""
         with self.lock:
             fingerprint = self.current_fingerprint()
-            now = datetime.now(UTC)
-            if fingerprint == self.fingerprint and now - self.derived_at < REDERIVE_AFTER:
+            now = self.now or datetime.now(UTC)
+            if fingerprint == self.fingerprint and (
+                self.now is not None or now - self.derived_at < REDERIVE_AFTER
+            ):
                 return
             if fingerprint != self.fingerprint:
                 self.config = None  # mkdocs.yml or the theme may have changed too
             self.fingerprint, self.derived_at = fingerprint, now
-            self.errors, self.renderer, self.outputs = [], None, None
+            reported, self.errors, self.renderer, self.outputs = self.errors, [], None, None
+            self.close()
             try:
                 if self.config is None:
                     # A preview shows drills, under their banner.
@@ -130,6 +141,16 @@ class Preview:
                 self.errors = [str(e) for e in errors.errors]
             except StatusgenError as error:
                 self.errors = [str(error)]
+            if self.errors and self.errors != reported:
+                print("\n".join(self.errors), file=sys.stderr)
+            elif reported and not self.errors:
+                print("The errors are fixed.", file=sys.stderr)
+
+    def close(self) -> None:
+        """Remove the build made for hand-written pages, if any."""
+        if self.built is not None:
+            self.built.cleanup()
+            self.built = None
 
     # Answering requests ----------------------------------------------------------------
 
@@ -140,6 +161,8 @@ class Preview:
             return 200, "text/plain", self.fingerprint.encode()
         self.refresh()
         path = unquote(url_path).lstrip("/")
+        if path == "index.html" or path.endswith("/index.html"):
+            path = path.removesuffix("index.html")  # the same page as its folder's URL
         if self.errors:
             return 500, "text/html; charset=utf-8", self._error_page()
         assert self.renderer is not None
@@ -156,6 +179,9 @@ class Preview:
         static = self._static_file(path)
         if static is not None:
             return 200, _content_type(path), static.read_bytes()
+        written = self._hand_written_page(path)
+        if written is not None:
+            return 200, "text/html; charset=utf-8", self._with_reload(written)
         not_found = self.renderer.render_path("404.html") or b"Not found"
         return 404, "text/html; charset=utf-8", self._with_reload(not_found)
 
@@ -169,6 +195,20 @@ class Preview:
             if candidate.is_file():
                 return candidate
         return None
+
+    def _hand_written_page(self, path: str) -> bytes | None:
+        """A Markdown page of ``docs_dir`` as MkDocs renders it, from a whole build."""
+        assert self.config is not None
+        docs, stem = Path(self.config.docs_dir), path.rstrip("/")
+        sources = [docs / f"{stem}.md", docs / stem / "index.md"] if stem else []
+        if ".." in Path(path).parts or not any(p.is_file() for p in sources):
+            return None
+        with self.lock:
+            if self.built is None:
+                self.built = tempfile.TemporaryDirectory(prefix="statusgen-serve-")
+                build_site(self.root, Path(self.built.name, "site"), self.derived_at, drills=True)
+            page = Path(self.built.name, "site", stem, "index.html")
+            return page.read_bytes() if page.is_file() else None
 
     def _with_reload(self, page: bytes) -> bytes:
         script = LIVE_RELOAD.format(fingerprint=self.fingerprint, path=FINGERPRINT_PATH)
@@ -192,17 +232,16 @@ def _content_type(path: str) -> str:
     return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
-def serve(root: Path, address: str) -> None:
-    """Serve the preview of ``root`` on ``address`` (``host:port``) until interrupted.
+def serve(root: Path, address: str, now: datetime | None = None) -> None:
+    """Serve the preview of ``root`` on ``address`` (``host:port``) until interrupted,
+    at the moment ``now`` when given (as ``build --now``), else at the clock's.
 
     :raises StatusgenError: when the address cannot be used or mkdocs.yml is missing.
     """
     mkdocs_file(root)  # a missing mkdocs.yml stops here; a broken one shows in the browser
     host, _, port = address.rpartition(":")
-    preview = Preview(root)
-    preview.refresh()
-    for error in preview.errors:
-        print(error, file=sys.stderr)
+    preview = Preview(root, now)
+    preview.refresh()  # prints the errors there are
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -230,3 +269,4 @@ def serve(root: Path, address: str) -> None:
         pass
     finally:
         server.server_close()
+        preview.close()

@@ -77,6 +77,16 @@ class RevisionSource:
         return sorted(paths)
 
 
+def uncommitted_content(repo: git.Repo, root: Path) -> list[str]:
+    """The content files of ``root`` (components.yml, incidents/) that the working tree
+    changes, adds or deletes compared with HEAD, as paths from the repository's top."""
+    # --no-optional-locks: a read must not refresh (write) the index.
+    command = ["git", "--no-optional-locks", "status", "--porcelain", "--untracked-files=all"]
+    paths = [str(root / "components.yml"), str(root / INCIDENTS_DIR)]
+    listed = str(repo.git.execute([*command, "--", *paths]))
+    return [line[3:] for line in listed.splitlines() if line.strip()]
+
+
 def default_branches(repo: git.Repo) -> set[str]:
     """The names the default branch goes by: origin's HEAD, init.defaultBranch, main,
     master."""
