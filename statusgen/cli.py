@@ -34,6 +34,14 @@ from statusgen.state.uptime import shown_ratio
 from statusgen.view.drills import drill_warnings, drills_view
 from statusgen.workflow.authoring import Author, Change, MessageChoice
 from statusgen.workflow.diff import compare, render_markdown
+from statusgen.workflow.drills.branch import (
+    drill_branch,
+    end_instructions,
+    on_drill_branch,
+    start_drill,
+)
+from statusgen.workflow.drills.report import read_report, render_report, save_report
+from statusgen.workflow.drills.scenarios import find_scenario, list_scenarios, render_brief
 from statusgen.workflow.gitrepo import (
     RevisionSource,
     check_can_commit,
@@ -353,7 +361,7 @@ def _written(repo: git.Repo | None, change: Change) -> None:
     """Report a written file (its path on stdout) and commit it if asked."""
     click.echo(os.path.relpath(change.path))
     if repo is not None:
-        branch = commit_file(repo, change.path, change.event_id, change.summary)
+        branch = commit_file(repo, change.path, change.event_id, change.summary, change.template)
         click.echo(f"Committed on branch {branch}: {change.summary}", err=True)
         click.echo(f"Next: git push -u origin {branch}, then open a pull request.", err=True)
 
@@ -404,6 +412,7 @@ def new(
     if not maintenance and (start is not None or end is not None):
         raise click.UsageError("--start and --end are for a maintenance: add --maintenance")
     repo = _repository_for(root, commit)
+    drill = on_drill_branch(root)
     change = Author(root).new(
         title,
         list(components),
@@ -415,7 +424,10 @@ def new(
         maintenance=maintenance,
         start=start,
         end=end,
+        drill=drill,
     )
+    if drill:
+        click.echo("On a drill branch: marked drill: true (never published).", err=True)
     _written(repo, change)
 
 
@@ -626,3 +638,65 @@ def schema(kind: str | None) -> None:
     else:
         document = SCHEMAS[kind]()
     click.echo(json.dumps(document, indent=2))
+
+
+# Drills ----------------------------------------------------------------------------------
+
+
+@main.group()
+def drill() -> None:
+    """Rehearse the incident process on a drill branch, and measure it (docs/drills.md)."""
+
+
+@drill.command("start")
+@click.argument("scenario", required=False)
+@click.option("--at", type=Timestamp(), default=None, help="When the drill starts (default: now).")
+@ROOT_OPTION
+@reports_errors
+def drill_start(scenario: str | None, at: datetime | None, root: Path) -> None:
+    """Start a drill on a new branch drill/<date>-<SCENARIO> and print its brief.
+
+    Without SCENARIO, the drill has no brief: the facilitator brings one.
+    """
+    language = site_config(root).language
+    chosen = find_scenario(root, language, scenario) if scenario is not None else None
+    started = start_drill(root, chosen, at or datetime.now(UTC))
+    click.echo(render_brief(chosen, started.branch))
+    click.echo(f"Started drill on branch {started.branch}", err=True)
+
+
+@drill.command("list")
+@ROOT_OPTION
+@reports_errors
+def drill_list(root: Path) -> None:
+    """List the drill scenarios: the repository's drills/ first, then the defaults."""
+    scenarios = list_scenarios(root, site_config(root).language)
+    width = max((len(s.name) for s in scenarios), default=0) + 2
+    for scenario in scenarios:
+        click.echo(f"{scenario.name:<{width}}{scenario.origin:<14}{scenario.summary}")
+
+
+@drill.command("report")
+@click.argument("branch", required=False)
+@click.option("--save", is_flag=True, help="Also write it to drills/reports/<branch>.md.")
+@ROOT_OPTION
+@reports_errors
+def drill_report(branch: str | None, save: bool, root: Path) -> None:
+    """Report the drill on BRANCH (default: the current branch) in Markdown: the time to
+    acknowledge, each interval against update_every, the time to resolution, the
+    postmortem, the templates used and the largest silence, compared with earlier drills."""
+    name = drill_branch(root, branch)
+    text = render_report(read_report(root, name, site_config(root).update_every))
+    click.echo(text, nl=False)
+    if save:
+        click.echo(f"Saved {os.path.relpath(save_report(root, name, text))}", err=True)
+
+
+@drill.command("end")
+@click.argument("branch", required=False)
+@ROOT_OPTION
+@reports_errors
+def drill_end(branch: str | None, root: Path) -> None:
+    """End the drill on BRANCH (default: the current branch): nothing is deleted; it
+    prints how to keep the report and remove the branch."""
+    click.echo(end_instructions(root, drill_branch(root, branch)))

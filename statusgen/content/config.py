@@ -27,6 +27,8 @@ DEFAULT_WINDOW_DAYS = 90
 """Days of uptime shown, Statuspage's 90 by default."""
 DEFAULT_FEED_LENGTH = 100
 DEFAULT_HISTORY_PAGE_SIZE = 50
+DEFAULT_UPDATE_EVERY = 30
+"""Minutes within which an active incident promises its next update (0: no promise)."""
 PLUGIN_NAME = "statusgen"
 """The plugin's name in ``plugins:`` (and its entry points in pyproject.toml)."""
 
@@ -52,6 +54,8 @@ class SiteConfig:
     uptime_days: int = DEFAULT_WINDOW_DAYS
     feed_length: int = DEFAULT_FEED_LENGTH
     """How many entries each feed keeps, newest first."""
+    update_every: int = DEFAULT_UPDATE_EVERY
+    """Minutes within which an active incident promises its next update; 0: no promise."""
     plugin_options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     """The plugin's options as written, before they are checked."""
     file: str = MKDOCS_FILE

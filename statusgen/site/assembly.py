@@ -50,7 +50,12 @@ def site_config(root: Path) -> SiteConfig:
     """
     config = read_site_config(root)
     options = check_options(config.plugin_options, config.file)
-    return replace(config, uptime_days=options.uptime_days, feed_length=options.feed_length)
+    return replace(
+        config,
+        uptime_days=options.uptime_days,
+        feed_length=options.feed_length,
+        update_every=options.update_every,
+    )
 
 
 def load_mkdocs_config(
@@ -151,6 +156,7 @@ def render_context(
         language=language.code,
         uptime_days=options.uptime_days,
         feed_length=options.feed_length,
+        update_every=options.update_every,
     )
     return RenderContext(
         # The view first: no state, uptime or renderer sees what this build may not show.

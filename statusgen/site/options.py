@@ -18,6 +18,7 @@ from mkdocs.config.base import BaseConfigOption, ValidationError
 from statusgen.content.config import (
     DEFAULT_FEED_LENGTH,
     DEFAULT_HISTORY_PAGE_SIZE,
+    DEFAULT_UPDATE_EVERY,
     DEFAULT_WINDOW_DAYS,
     MKDOCS_FILE,
     PLUGIN_NAME,
@@ -66,6 +67,9 @@ class PluginOptions(base.Config):  # type: ignore[no-untyped-call]
     Set it above the interval of your scheduled builds."""
     brand_color = c.Optional(c.Type(str))
     """A CSS colour for the header, links and focus rings, such as ``"#0b5fff"``."""
+    update_every = WholeNumber(0, DEFAULT_UPDATE_EVERY)
+    """Minutes within which an active incident promises its next update (0: no promise);
+    ``statusgen remind`` tells the team when it is missed."""
     now: c.Optional[datetime] = c.Optional(Moment())
     """The moment to build the page for (what ``statusgen build --now`` sets); the
     clock, or the ``STATUSGEN_NOW`` environment variable, when unset."""

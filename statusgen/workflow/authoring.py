@@ -66,6 +66,9 @@ class Change:
     path: Path
     event_id: str
     summary: str
+    template: str | None = None
+    """The message template the update was written with; None for a message given as
+    text, or a change that posts no update (a postmortem draft)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +107,10 @@ class Author:
         maintenance: bool = False,
         start: datetime | None = None,
         end: datetime | None = None,
+        drill: bool = False,
     ) -> Change:
-        """Write a new incident (or maintenance) with its first update."""
+        """Write a new incident (or maintenance) with its first update; with ``drill``,
+        marked ``drill: true`` (a rehearsal, never published)."""
         at = _moment(at)
         title = " ".join(title.split())
         if not title:
@@ -143,6 +148,8 @@ class Author:
             }
         else:
             fields["components"] = list(affected)
+        if drill:
+            fields["drill"] = True
         update_status = self._status(status, maintenance, default_status)
         frontmatter = yaml.safe_dump(
             fields, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000
@@ -153,7 +160,8 @@ class Author:
         path = self.root / INCIDENTS_DIR / f"{event_id}.md"
         noun = "maintenance" if maintenance else "incident"
         self._write(path, text)
-        return Change(path, event_id, f"Open {noun} {event_id}: {title}")
+        summary = f"Open {'drill ' if drill else ''}{noun} {event_id}: {title}"
+        return Change(path, event_id, summary, _template_name(message, update_status))
 
     def update(
         self, event_id: str, status: str, *, message: MessageChoice, at: datetime | None = None
@@ -262,9 +270,9 @@ class Author:
         end: datetime | None,
         at: datetime,
     ) -> str:
+        name = _template_name(choice, status)
         if choice.text is not None:
             return _checked_message(choice.text.strip())
-        name = choice.template or DEFAULT_FOR_STATUS.get(status)
         if name is None:
             raise StatusgenError(
                 f"status '{status.value}' has no default message: give --message or --template"
@@ -323,7 +331,7 @@ class Author:
         lines[position:position] = [*section.rstrip(newline).split(newline), ""]
         self._write(path, newline.join(lines))
         summary = summary or f"Update {event.id}: {status.value.replace('_', ' ')}"
-        return Change(path, event.id, summary)
+        return Change(path, event.id, summary, _template_name(message, status))
 
     def _write(self, path: Path, text: str) -> None:
         """Validate ``text`` as ``path`` in the whole repository, then write it atomically.
@@ -358,6 +366,14 @@ class _Overlay:
 
     def event_paths(self) -> list[str]:
         return sorted({*self.base.event_paths(), self.path})
+
+
+def _template_name(choice: MessageChoice, status: UpdateStatus) -> str | None:
+    """The template an update is written with: the one asked for, else the status's
+    default; None when the message is given as text (or the status has no default)."""
+    if choice.text is not None:
+        return None
+    return choice.template or DEFAULT_FOR_STATUS.get(status)
 
 
 def _checked_message(text: str) -> str:

@@ -16,6 +16,9 @@ from statusgen.content.loader import INCIDENTS_DIR, is_event_file
 from statusgen.core.errors import StatusgenError
 
 BRANCH_PREFIX = "status/"
+TEMPLATE_TRAILER = "Statusgen-Template"
+"""The commit-message line naming the message template of the update a commit adds:
+``statusgen drill report`` lists the templates a drill used from it."""
 
 
 def open_repository(root: Path) -> git.Repo:
@@ -111,10 +114,13 @@ def check_can_commit(root: Path) -> git.Repo:
     return repo
 
 
-def commit_file(repo: git.Repo, path: Path, event_id: str, message: str) -> str:
-    """Commit ``path`` alone (whatever else is staged stays staged) with ``message``; on
-    the default branch, first switch to a new branch ``status/<id>`` (``-2``, ``-3``…
-    when taken). Returns the branch name.
+def commit_file(
+    repo: git.Repo, path: Path, event_id: str, message: str, template: str | None = None
+) -> str:
+    """Commit ``path`` alone (whatever else is staged stays staged) with ``message`` (and
+    a ``Statusgen-Template:`` line naming ``template``); on the default branch, first
+    switch to a new branch ``status/<id>`` (``-2``, ``-3``… when taken). Returns the
+    branch name.
 
     :raises StatusgenError: when git refuses.
     """
@@ -126,6 +132,8 @@ def commit_file(repo: git.Repo, path: Path, event_id: str, message: str) -> str:
             branch = _free_branch_name(repo, f"{BRANCH_PREFIX}{event_id}")
             repo.git.switch("-c", branch)
         repo.git.add("--", relative)
+        if template is not None:
+            message = f"{message}\n\n{TEMPLATE_TRAILER}: {template}"
         repo.git.commit("-m", message, "--only", "--", relative)
     except git.GitCommandError as error:
         raise StatusgenError(f"git: {error.stderr.strip() or error}") from None

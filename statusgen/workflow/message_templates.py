@@ -56,15 +56,23 @@ class MessageTemplate:
 def available_templates(root: Path, language: str) -> dict[str, MessageTemplate]:
     """Every template by name: the repository's, then the defaults in ``language``
     (English where statusgen has no translation)."""
-    found: dict[str, MessageTemplate] = {}
-    own = root / TEMPLATES_DIR
+    found = localized_files(root / TEMPLATES_DIR, DEFAULTS_DIR, language)
+    return {name: MessageTemplate(name, path, origin) for name, (path, origin) in found.items()}
+
+
+def localized_files(own: Path, defaults: Path, language: str) -> dict[str, tuple[Path, str]]:
+    """Markdown files by name (file name without ``.md``), with where each comes from:
+    the repository's folder ``own`` first (``templates/``), then statusgen's
+    ``defaults/<language>/`` (``default (fr)``), then ``defaults/en/``. Message templates
+    and drill scenarios are found this way."""
+    found: dict[str, tuple[Path, str]] = {}
     if own.is_dir():
         for path in sorted(own.glob("*.md")):
-            found[path.stem] = MessageTemplate(path.stem, path, f"{TEMPLATES_DIR}/")
+            found[path.stem] = (path, f"{own.name}/")
     base = language.split("-")[0].split("_")[0].lower()
     for code in (base, "en"):
-        for path in sorted((DEFAULTS_DIR / code).glob("*.md")):
-            found.setdefault(path.stem, MessageTemplate(path.stem, path, f"default ({code})"))
+        for path in sorted((defaults / code).glob("*.md")):
+            found.setdefault(path.stem, (path, f"default ({code})"))
     return found
 
 
