@@ -12,14 +12,22 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import git
 import jsonschema
 import pytest
+from click.testing import CliRunner
 
+from statusgen.cli import main
 from statusgen.content.loader import read_site
 from statusgen.content.schema import incident_schema
 from statusgen.site.build import build_site
 from statusgen.site.serve import Preview
+from statusgen.workflow.notify.targets import URLS_VARIABLE
 from tests.conftest import RepoWriter, statusgen
+from tests.test_notify import HttpServer, SmtpServer, environment, http, smtp
+
+# The servers and the environment (no targets of whoever runs the tests) of test_notify.
+__all__ = ["environment", "http", "smtp"]
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 MARKERS = ("Zanzibar", "quokka", "zanzibar-drill")
@@ -207,3 +215,91 @@ def test_status_leaves_drills_out(make_repo: RepoWriter) -> None:
     assert result.returncode == 0, result.stderr
     assert_no_marker({"status": result.stdout.encode()})
     assert json.loads(result.stdout)["status"]["indicator"] == "none"
+
+
+# Never sent to subscribers ---------------------------------------------------------------------
+
+OPENED = """\
+---
+title: Slow webhooks
+impact: minor
+components: [webhooks]
+---
+
+## 2026-12-01 14:10 UTC — investigating
+Webhooks are delayed.
+"""
+
+
+def test_a_drill_merged_into_main_reaches_only_the_targets_bound_to_drills(
+    make_repo: RepoWriter, smtp: SmtpServer, http: HttpServer
+) -> None:
+    root = make_repo({"2026-11-30-slow.md": PUBLIC})
+    repo = git.Repo.init(root, initial_branch="main")
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "Drill Tester")
+        config.set_value("user", "email", "drill-tester@example.com")
+    repo.git.add("--all")
+    base = repo.index.commit("base").hexsha
+    (root / "incidents" / f"{DRILL_ID}.md").write_text(DRILL, encoding="utf-8")
+    (root / "incidents" / "2026-12-01-slow-webhooks.md").write_text(OPENED, encoding="utf-8")
+    repo.git.add("--all")
+    merged = repo.index.commit("A drill branch merged by mistake, and a real incident").hexsha
+    urls = [
+        smtp.url("customers@lists.example.com"),
+        http.json_url("everyone"),
+        http.statuspage_url("statuspage"),
+        "api=" + http.json_url("api-team"),
+        "@drills=" + smtp.url("drill-team@example.com"),
+        "@drills = " + http.json_url("drill-chat"),
+        "@drills, api=" + http.statuspage_url("drill-statuspage"),
+        "@drills,dashboard=" + http.json_url("drill-dashboard"),
+    ]
+    args = ["notify", "--root", str(root), "--now", "2026-12-01 15:00 UTC"]
+    args += ["--since", base, "--until", merged]
+    result = CliRunner().invoke(main, args, env={URLS_VARIABLE: "\n".join(urls)})
+    assert result.exit_code == 0, result.output
+    drill_lines = [line for line in result.stdout.splitlines() if DRILL_ID in line]
+    assert len(drill_lines) == 3 * 3  # three notices, three drill targets of the API
+    assert all("(target " in line and ", drills" in line for line in drill_lines)
+
+    subscribers = [m for m in smtp.mails if "drill-team@example.com" not in m.recipients]
+    public_paths = ("everyone", "statuspage", "api-team")
+    assert [m.subject for m in subscribers] == ["Investigating: Slow webhooks"]
+    assert http.titles("everyone") == ["Investigating: Slow webhooks"]
+    assert http.bodies("api-team") == [], "the drill affects the API: still nothing"
+    (page,) = http.bodies("statuspage")
+    assert page["incident"]["id"] == "2026-12-01-slow-webhooks"
+    assert page["page"]["status_indicator"] == "minor", "the drill's outage is not counted"
+    for mail in subscribers:
+        assert_no_marker({mail.subject: mail.message.as_bytes()})
+    for request in http.requests:
+        if request.path.strip("/") in public_paths:
+            assert_no_marker({request.path: json.dumps(request.body).encode()})
+
+    drill_titles = [
+        "[Drill] Investigating: Zanzibar outage of the API",
+        "[Drill] Identified: Zanzibar outage of the API",
+        "[Drill] Postmortem: Zanzibar outage of the API",
+    ]
+    assert http.titles("drill-chat") == drill_titles
+    assert [m.subject for m in smtp.mails if "drill-team@example.com" in m.recipients] == (
+        drill_titles
+    )
+    drill_pages = http.bodies("drill-statuspage")
+    assert [b["incident"]["id"] for b in drill_pages] == [DRILL_ID] * 3
+    assert {b["page"]["status_indicator"] for b in drill_pages} == {"critical"}
+    assert http.bodies("drill-dashboard") == [], "drills that affect the dashboard only"
+
+
+def test_mkdocs_yml_may_not_turn_drills_on(make_repo: RepoWriter, tmp_path: Path) -> None:
+    mkdocs = MKDOCS.replace("  - statusgen\n", "  - statusgen:\n      drills: true\n")
+    root = make_repo({f"{DRILL_ID}.md": DRILL}, mkdocs=mkdocs)
+    (root / "pages").mkdir()
+    for command in (["validate"], ["build", "--site-dir", str(tmp_path / "site")]):
+        result = statusgen(*command, "--root", root)
+        assert result.returncode == 1, command
+        assert "option 'drills' is not for mkdocs.yml: a site built with it would publish" in (
+            result.stderr + result.stdout
+        ), command
+    assert not (tmp_path / "site").exists()

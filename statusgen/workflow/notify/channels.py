@@ -40,6 +40,8 @@ class Target(Protocol):
     """A hash of the URL: what the ledger records (never the URL, which holds secrets)."""
     tags: frozenset[str]
     """Component ids it is limited to; empty for every notice."""
+    drills: bool
+    """Bound to drills (``@drills``): drill notices only, never a subscriber's notice."""
     description: str
     """The URL with its secrets hidden, for messages."""
 
@@ -49,7 +51,11 @@ class Target(Protocol):
 
 
 def wants(target: Target, notice: Notice) -> bool:
-    """Whether the target asked for this notice: no tags, or a tag among its components."""
+    """Whether the target asked for this notice: a drill's notices go to the targets
+    bound to drills only, the rest to everyone else's; then no tags, or a tag among its
+    components."""
+    if target.drills != notice.state.event.is_drill:
+        return False
     return not target.tags or bool(target.tags & set(notice.component_ids))
 
 
@@ -60,12 +66,12 @@ def _target_id(url: str) -> str:
 class AppriseTarget:
     """Any apprise URL: mailto://, slack://, discord://, ntfys://, json://, …"""
 
-    def __init__(self, url: str, tags: frozenset[str]) -> None:
+    def __init__(self, url: str, tags: frozenset[str], drills: bool = False) -> None:
         self.apprise = apprise.Apprise()
         if not self.apprise.add(url):
             raise ValueError(f"'{_describe(url)}' is not a URL apprise understands")
-        self.id, self.tags = _target_id(url), tags
-        self.description = _describe(url, self.id, tags)
+        self.id, self.tags, self.drills = _target_id(url), tags, drills
+        self.description = _describe(url, self.id, tags, drills)
 
     def send(self, notice: Notice, message: Message) -> bool:
         return bool(
@@ -112,9 +118,11 @@ class WebhookPayloads:
 class StatuspageWebhook:
     """POSTs Statuspage's subscriber-webhook payload (``statuspage+https://…``)."""
 
-    def __init__(self, url: str, tags: frozenset[str], payloads: WebhookPayloads) -> None:
-        self.id, self.tags = _target_id(url), tags
-        self.description = _describe(url, self.id, tags)
+    def __init__(
+        self, url: str, tags: frozenset[str], payloads: WebhookPayloads, drills: bool = False
+    ) -> None:
+        self.id, self.tags, self.drills = _target_id(url), tags, drills
+        self.description = _describe(url, self.id, tags, drills)
         parts = urlsplit(url[len(WEBHOOK_PREFIX) :])
         self.headers = {"Content-Type": "application/json", "User-Agent": "statusgen"}
         if parts.username is not None:
@@ -141,12 +149,15 @@ class StatuspageWebhook:
             return False
 
 
-def _describe(url: str, target_id: str | None = None, tags: frozenset[str] = frozenset()) -> str:
-    """A target in words that never show a secret: its scheme, its host, its ledger id and
-    its components."""
+def _describe(
+    url: str, target_id: str | None = None, tags: frozenset[str] = frozenset(), drills: bool = False
+) -> str:
+    """A target in words that never show a secret: its scheme, its host, its ledger id,
+    whether it is bound to drills and its components."""
     parts = urlsplit(url)
     where = f"{parts.scheme}://{parts.hostname or '…'}"
     if target_id is None:
         return where
     limited = f", components {','.join(sorted(tags))}" if tags else ""
-    return f"{where} (target {target_id}{limited})"
+    bound = ", drills" if drills else ""
+    return f"{where} (target {target_id}{bound}{limited})"

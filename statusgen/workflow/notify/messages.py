@@ -52,7 +52,10 @@ class Composer:
         if names:
             parts.append(f"{language.gettext('Affected:')} {', '.join(names)}")
         parts.append(self.config.absolute_url(link))
-        return Message(title=f"{what}: {event.title}", body="\n\n".join(parts))
+        title = f"{what}: {event.title}"
+        if event.is_drill:
+            title = f"[{language.gettext('Drill')}] {title}"  # never mistaken for the real thing
+        return Message(title=title, body="\n\n".join(parts))
 
 
 _WINDOW_STATUS = {

@@ -12,7 +12,7 @@ from statusgen.content.config import read_site_config
 from statusgen.content.loader import load_site
 from statusgen.core.timestamps import format_timestamp
 from statusgen.render.i18n import Language
-from statusgen.view.drills import drills_view
+from statusgen.view.drills import drills_view, has_drills
 from statusgen.workflow.gitrepo import RevisionSource, open_repository
 from statusgen.workflow.notices import Notice, find_notices
 from statusgen.workflow.notify.channels import Target, WebhookPayloads, wants
@@ -73,15 +73,29 @@ class NotifyRun:
 
     def __init__(self, root: Path, since: str, until: str, now: datetime) -> None:
         repo = open_repository(root)
-        # Subscribers are never told about a drill.
-        base = drills_view(load_site(RevisionSource(repo, since, root)), drills=False)
-        head = drills_view(load_site(RevisionSource(repo, until, root)), drills=False)
+        base_all = load_site(RevisionSource(repo, since, root))
+        head_all = load_site(RevisionSource(repo, until, root))
+        # Subscribers' notices come from the sites without drills; the notices of drills,
+        # for the targets bound to drills, from the whole sites.
+        base = drills_view(base_all, drills=False)
+        head = drills_view(head_all, drills=False)
         config = read_site_config(root)
         self.until, self.now = until, now
         self.store = GitLedgerStore(repo)
         self.ledger = self.store.load()
-        self.notices = find_notices(base, head, now, self.ledger.last_run, self.ledger.pending)
-        self.targets = read_targets(head.catalog, WebhookPayloads(head, config, now))
+        last_run, pending = self.ledger.last_run, self.ledger.pending
+        self.notices = find_notices(base, head, now, last_run, pending)
+        if has_drills(head_all):
+            self.notices += [
+                notice
+                for notice in find_notices(base_all, head_all, now, last_run, pending)
+                if notice.state.event.is_drill
+            ]
+        self.targets = read_targets(
+            head.catalog,
+            WebhookPayloads(head, config, now),
+            WebhookPayloads(head_all, config, now),
+        )
         self.composer = Composer(head.catalog, config, Language(config.language))
 
     def preview(self) -> Iterator[Preview]:

@@ -2,7 +2,11 @@
 
 ``STATUSGEN_NOTIFY_URLS`` holds apprise's text configuration (one URL a line;
 ``api,webhooks=URL`` limits a target to those components or groups; ``#`` starts a
-comment), or ``STATUSGEN_NOTIFY_CONFIG`` names a file with that content. A URL starting
+comment), or ``STATUSGEN_NOTIFY_CONFIG`` names a file with that content. The prefix
+``@drills`` binds a target to drills: it receives the notices of drills (rehearsals,
+``drill: true``) and nothing else, so a team sees real messages on a test channel while
+subscribers hear nothing (``@drills,api=URL``: only drills that affect the API). A URL
+starting
 with ``statuspage+https://`` (or ``statuspage+http://``) receives the Statuspage
 subscriber-webhook payload instead, so that existing receivers work unchanged.
 """
@@ -25,15 +29,21 @@ from statusgen.workflow.notify.channels import (
 
 URLS_VARIABLE = "STATUSGEN_NOTIFY_URLS"
 CONFIG_VARIABLE = "STATUSGEN_NOTIFY_CONFIG"
+#: The prefix that binds a target to drills (an id never starts with "@").
+DRILLS_TAG = "@drills"
 
 # "tag1, tag2 = URL" or "URL": tags come before the first "=" that precedes "://".
 _LINE = re.compile(r"(?:(?P<tags>[^=:/]*?)\s*=\s*)?(?P<url>[A-Za-z][\w+.-]*://\S+)")
 
 
-def read_targets(catalog: Catalog, payloads: WebhookPayloads) -> list[Target]:
+def read_targets(
+    catalog: Catalog, payloads: WebhookPayloads, drill_payloads: WebhookPayloads
+) -> list[Target]:
     """The targets of ``STATUSGEN_NOTIFY_URLS`` or of the file ``STATUSGEN_NOTIFY_CONFIG``.
 
-    A prefix names components, or groups (meaning their components).
+    A prefix names components, or groups (meaning their components), and ``@drills``.
+    Statuspage webhooks bound to drills read ``drill_payloads`` (the page with its
+    drills), the others ``payloads`` (the page without).
 
     :raises StatusgenError: for a line that is not a target or names an unknown
         component, with its line number.
@@ -55,13 +65,15 @@ def read_targets(catalog: Catalog, payloads: WebhookPayloads) -> list[Target]:
         if match is None:
             raise StatusgenError(f"{where}, line {number}: expected 'URL' or 'component-id,…=URL'")
         names = [t.strip().lower() for t in (match["tags"] or "").split(",") if t.strip()]
+        drills = DRILLS_TAG in names
         try:
-            tags = _components_of(names, catalog)
+            tags = _components_of([n for n in names if n != DRILLS_TAG], catalog)
             url = match["url"]
             if url.startswith(WEBHOOK_PREFIX):
-                targets.append(StatuspageWebhook(url, tags, payloads))
+                page = drill_payloads if drills else payloads
+                targets.append(StatuspageWebhook(url, tags, page, drills))
             else:
-                targets.append(AppriseTarget(url, tags))
+                targets.append(AppriseTarget(url, tags, drills))
         except ValueError as error:
             raise StatusgenError(f"{where}, line {number}: {error}") from None
     return targets
@@ -77,7 +89,7 @@ def _components_of(names: list[str], catalog: Catalog) -> frozenset[str]:
         elif name in component_ids:
             found.add(name)
         else:
-            choices = [*component_ids, *catalog.group_ids]
+            choices = [*component_ids, *catalog.group_ids, DRILLS_TAG]
             raise ValueError(
                 f"unknown component or group '{name}'{did_you_mean(name, choices)} in the prefix"
             )
