@@ -51,6 +51,7 @@ from statusgen.workflow.gitrepo import (
 )
 from statusgen.workflow.message_templates import available_templates
 from statusgen.workflow.notify.run import NotifyRun
+from statusgen.workflow.reminders import remind as remind_team
 from statusgen.workflow.scaffold import (
     SCAFFOLD_BRANCH,
     current_branch,
@@ -413,7 +414,7 @@ def new(
         raise click.UsageError("--start and --end are for a maintenance: add --maintenance")
     repo = _repository_for(root, commit)
     drill = on_drill_branch(root)
-    change = Author(root).new(
+    change = Author(root, site_config(root)).new(
         title,
         list(components),
         message=_message(message, template),
@@ -450,7 +451,9 @@ def update(
 ) -> None:
     """Post an update to an incident or maintenance (newest first in the file)."""
     repo = _repository_for(root, commit)
-    change = Author(root).update(event_id, status, message=_message(message, template), at=at)
+    change = Author(root, site_config(root)).update(
+        event_id, status, message=_message(message, template), at=at
+    )
     _written(repo, change)
 
 
@@ -471,7 +474,9 @@ def resolve(
 ) -> None:
     """Resolve an incident, or complete a maintenance."""
     repo = _repository_for(root, commit)
-    change = Author(root).resolve(event_id, message=_message(message, template), at=at)
+    change = Author(root, site_config(root)).resolve(
+        event_id, message=_message(message, template), at=at
+    )
     _written(repo, change)
 
 
@@ -483,7 +488,7 @@ def resolve(
 def postmortem(event_id: str, commit: bool, root: Path) -> None:
     """Append a blameless postmortem draft, with the timeline filled in, to complete."""
     repo = _repository_for(root, commit)
-    _written(repo, Author(root).postmortem(event_id))
+    _written(repo, Author(root, site_config(root)).postmortem(event_id))
 
 
 @main.command()
@@ -583,6 +588,57 @@ def notify(since: str, until: str, dry_run: bool, root: Path, now: datetime | No
         for key, target in report.failed:
             click.echo(f"failed: {key} to {target} (the next run retries it)", err=True)
         sys.exit(1)
+
+
+@main.command()
+@ROOT_OPTION
+@NOW_OPTION
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="text: one line per incident; github: GitHub Actions annotations.",
+)
+@reports_errors
+def remind(root: Path, now: datetime | None, output_format: str) -> None:
+    """List active incidents whose next update is overdue (update_every), and tell the
+    team once per quiet period.
+
+    The team is every target of STATUSGEN_NOTIFY_URLS prefixed with @team; what was sent
+    is recorded in the ledger (branch statusgen/notifications). Exits 1 when an incident
+    is overdue.
+    """
+    site = load_site(root)
+    config = site_config(root)
+    moment = now or datetime.now(UTC)
+    if config.update_every == 0:
+        click.echo("update_every is 0 in mkdocs.yml: no update is ever overdue", err=True)
+        return
+    result = remind_team(root, site, config, moment)
+    for notice in result.notices:
+        state = notice.state
+        drill = " (a drill)" if state.event.is_drill else ""
+        line = (
+            f"{state.id}{drill}: update overdue since {format_timestamp(notice.at)} (latest "
+            f"update {format_timestamp(state.updated_at)}, update_every {config.update_every} "
+            "min)"
+        )
+        if output_format == "github":
+            error = ContentError(state.event.source.path, state.last_update.line, line)
+            click.echo(_github_annotation(root, error, "warning"))
+        else:
+            click.echo(line)
+    for key, target in result.report.sent:
+        click.echo(f"reminded {target} of {key}", err=True)
+    for key, target in result.report.failed:
+        click.echo(f"failed: {key} to {target} (the next run retries it)", err=True)
+    if result.notices and not result.targets:
+        click.echo("no @team target in STATUSGEN_NOTIFY_URLS: nobody was reminded", err=True)
+    if result.notices or result.report.failed:
+        sys.exit(1)
+    click.echo(f"No update overdue at {format_timestamp(moment)}", err=True)
 
 
 @main.command()

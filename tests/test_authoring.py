@@ -244,7 +244,10 @@ def test_new_incident_reads_back_to_the_intended_model(root: Path) -> None:
     (first,) = incident.updates
     assert first.status is IncidentStatus.INVESTIGATING
     assert first.at == datetime(2026, 11, 29, 14, 2, tzinfo=UTC)
-    assert first.body == default_text("investigating", components="Webhooks, Dashboard")
+    # update_every is 30 minutes by default: the promise is 30 minutes after the update.
+    assert first.body == default_text(
+        "investigating", components="Webhooks, Dashboard", next_update="2026-11-29 14:32 UTC"
+    )
     assert incident.postmortem is None
 
 
@@ -722,7 +725,7 @@ def test_repository_template_overrides_the_default_and_fills_placeholders(root: 
     # Templates without an override still come from the defaults.
     run("update", path.stem, "-s", "identified", "--at", "2026-11-29 10:20 UTC", "--root", root)
     assert event(load_site(root), path.stem).last_update.body == default_text(
-        "identified", components="API"
+        "identified", components="API", next_update="2026-11-29 10:50 UTC"
     )
 
 
@@ -789,7 +792,9 @@ def test_french_defaults(make_repo: RepoWriter) -> None:
     run("resolve", path.stem, "--at", "2026-11-29 11:00 UTC", "--root", root)
     incident = event(assert_valid(root), path.stem)
     assert [u.body for u in incident.updates] == [
-        default_text("investigating", "fr", components="API, Webhooks"),
+        default_text(
+            "investigating", "fr", components="API, Webhooks", next_update="2026-11-29 10:30 UTC"
+        ),
         default_text("resolved", "fr", components="API, Webhooks"),
     ]
     assert incident.updates[0].body.startswith("Nous analysons")

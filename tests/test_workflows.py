@@ -269,6 +269,7 @@ def test_deploy_runs_on_push_every_15_minutes_and_by_hand(folder: Path) -> None:
     upload = next(s for s in jobs["build"]["steps"] if "upload-pages-artifact" in s.get("uses", ""))
     assert upload["with"]["path"] == "site/"
     assert "statusgen build" in run_scripts(workflow)
+    assert "statusgen remind --format github" in run_scripts(workflow)
 
 
 @pytest.mark.parametrize("folder", [REPO_WORKFLOWS, SCAFFOLD_WORKFLOWS], ids=["repo", "scaffold"])

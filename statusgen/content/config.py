@@ -18,6 +18,7 @@ import yaml
 
 from statusgen.core.errors import ContentError, ContentErrors
 from statusgen.core.ids import slugify
+from statusgen.core.model import ComponentStatus
 
 MKDOCS_FILE = "mkdocs.yml"
 CONFIG_FILES = ("properdocs.yml", "properdocs.yaml", MKDOCS_FILE, "mkdocs.yaml")
@@ -29,6 +30,14 @@ DEFAULT_FEED_LENGTH = 100
 DEFAULT_HISTORY_PAGE_SIZE = 50
 DEFAULT_UPDATE_EVERY = 30
 """Minutes within which an active incident promises its next update (0: no promise)."""
+#: ``statusgen alert``: the component status of an alert by its ``severity`` label (the
+#: impact follows from the worst status, as for ``statusgen new``).
+DEFAULT_ALERT_SEVERITIES: Mapping[str, ComponentStatus] = MappingProxyType(
+    {
+        "critical": ComponentStatus.MAJOR_OUTAGE,
+        "warning": ComponentStatus.DEGRADED_PERFORMANCE,
+    }
+)
 PLUGIN_NAME = "statusgen"
 """The plugin's name in ``plugins:`` (and its entry points in pyproject.toml)."""
 
@@ -56,6 +65,10 @@ class SiteConfig:
     """How many entries each feed keeps, newest first."""
     update_every: int = DEFAULT_UPDATE_EVERY
     """Minutes within which an active incident promises its next update; 0: no promise."""
+    alert_severities: Mapping[str, ComponentStatus] = field(
+        default_factory=lambda: DEFAULT_ALERT_SEVERITIES
+    )
+    """``statusgen alert``: the component status of each ``severity`` label value."""
     plugin_options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     """The plugin's options as written, before they are checked."""
     file: str = MKDOCS_FILE

@@ -32,6 +32,7 @@ from statusgen.render.urls import (
     postmortem_path,
     update_anchor,
 )
+from statusgen.state.cadence import next_update_due
 from statusgen.state.events import EventState
 from statusgen.state.page import listed, upcoming
 from statusgen.state.uptime import ComponentUptime, DayUptime, shown_ratio
@@ -86,6 +87,16 @@ class AffectedComponent:
 
 
 @dataclass(frozen=True, slots=True)
+class Promise:
+    """When an active incident's next update is due, and whether that time has passed
+    (the page's script also turns the promise into "overdue" when the reader's clock
+    passes it, between two builds)."""
+
+    due: Time
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
 class EventView:
     """An incident or maintenance, ready to show."""
 
@@ -109,6 +120,8 @@ class EventView:
     """Newest first."""
     postmortem_url: str | None
     postmortem_html: str | None
+    promise: Promise | None = None
+    """Active incidents, when ``update_every`` is set."""
 
     @property
     def latest(self) -> UpdateView:
@@ -398,6 +411,8 @@ class SitePages:
                 format="long",
                 locale=language.locale,
             )
+        due = next_update_due(state, self.context.config.update_every)
+        promise = None if due is None else Promise(self._time(due), self.state.now > due)
         window = None
         if isinstance(event, Maintenance):
             window = (self._time(event.scheduled_start), self._time(event.scheduled_end))
@@ -434,6 +449,7 @@ class SitePages:
             postmortem_html=self.context.markdown.html(event.postmortem)
             if event.postmortem
             else None,
+            promise=promise,
         )
 
     def _component_view(self, component: Component) -> ComponentView:

@@ -55,6 +55,7 @@ def site_config(root: Path) -> SiteConfig:
         uptime_days=options.uptime_days,
         feed_length=options.feed_length,
         update_every=options.update_every,
+        alert_severities=options.alert_severities,
     )
 
 

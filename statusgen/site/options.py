@@ -16,6 +16,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, ValidationError
 
 from statusgen.content.config import (
+    DEFAULT_ALERT_SEVERITIES,
     DEFAULT_FEED_LENGTH,
     DEFAULT_HISTORY_PAGE_SIZE,
     DEFAULT_UPDATE_EVERY,
@@ -23,7 +24,9 @@ from statusgen.content.config import (
     MKDOCS_FILE,
     PLUGIN_NAME,
 )
-from statusgen.core.errors import ContentError, ContentErrors, did_you_mean
+from statusgen.content.event_file import normalize_choice
+from statusgen.core.errors import ContentError, ContentErrors, did_you_mean, one_of
+from statusgen.core.model import ComponentStatus
 from statusgen.core.timestamps import TimestampError, parse_timestamp
 
 
@@ -53,6 +56,30 @@ class Moment(BaseConfigOption[datetime]):
             raise ValidationError(str(error)) from None
 
 
+class AlertSeverities(BaseConfigOption[Mapping[str, ComponentStatus]]):
+    """``{critical: major_outage, warning: degraded_performance}``: an alert's ``severity``
+    label (case-insensitive) and the component status it gives; replaces the default."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = DEFAULT_ALERT_SEVERITIES
+
+    def run_validation(self, value: object) -> Mapping[str, ComponentStatus]:
+        statuses = [s for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL]
+        if not isinstance(value, dict) or not value:
+            raise ValidationError("must be a mapping 'severity: component status'")
+        found: dict[str, ComponentStatus] = {}
+        for severity, status in value.items():
+            chosen = normalize_choice(str(status))
+            if not isinstance(severity, str) or chosen not in statuses:
+                raise ValidationError(
+                    f"'{severity}: {status}' is not 'severity: status'"
+                    f"{did_you_mean(chosen, statuses)}; the statuses are {one_of(statuses)}"
+                )
+            found[severity.lower()] = ComponentStatus(chosen)
+        return found
+
+
 class PluginOptions(base.Config):  # type: ignore[no-untyped-call]
     """The plugin's options."""
 
@@ -70,6 +97,8 @@ class PluginOptions(base.Config):  # type: ignore[no-untyped-call]
     update_every = WholeNumber(0, DEFAULT_UPDATE_EVERY)
     """Minutes within which an active incident promises its next update (0: no promise);
     ``statusgen remind`` tells the team when it is missed."""
+    alert_severities = AlertSeverities()
+    """``statusgen alert``: the component status of each alert ``severity``."""
     now: c.Optional[datetime] = c.Optional(Moment())
     """The moment to build the page for (what ``statusgen build --now`` sets); the
     clock, or the ``STATUSGEN_NOW`` environment variable, when unset."""

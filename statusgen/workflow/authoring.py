@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
 
-from statusgen.content.config import read_site_config
+from statusgen.content.config import SiteConfig
 from statusgen.content.event_file import normalize_choice, parse_event
 from statusgen.content.loader import (
     INCIDENTS_DIR,
@@ -81,16 +81,17 @@ class MessageChoice:
 
 
 class Author:
-    """Writes changes to the status repository at ``root``."""
+    """Writes changes to the status repository at ``root``, whose settings (checked
+    by the caller) are ``config``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, config: SiteConfig) -> None:
         self.root = root
         self.source = FolderSource(root)
         catalog, errors = read_catalog(self.source)
         if catalog is None:
             raise ContentErrors(errors)
         self.catalog: Catalog = catalog
-        self.config = read_site_config(root)
+        self.config = config
 
     # Commands --------------------------------------------------------------------------
 
@@ -286,6 +287,9 @@ class Author:
             "at": format_timestamp(at),
             "site": self.config.name,
         }
+        if self.config.update_every:
+            next_update = at + timedelta(minutes=self.config.update_every)
+            values["next_update"] = format_timestamp(next_update)
         return render_template(find_template(templates, name), values)
 
     def _existing(self, event_id: str) -> tuple[Path, str, Incident | Maintenance]:

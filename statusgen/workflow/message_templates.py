@@ -4,7 +4,8 @@ A template is a Markdown file named after what it says (``investigating.md``). T
 status repository's ``templates/`` folder comes first; statusgen's defaults, in the
 site's language (English and French), fill in the rest. Placeholders in braces are
 replaced when the message is used: ``{title}``, ``{components}``, ``{start}``,
-``{end}``, ``{at}``, ``{site}``; ``{{`` and ``}}`` are literal braces.
+``{end}``, ``{at}``, ``{site}``, ``{next_update}`` (the update's time plus
+``update_every``); ``{{`` and ``}}`` are literal braces.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from statusgen.core.model import IncidentStatus, MaintenanceStatus, UpdateStatus
 
 TEMPLATES_DIR = "templates"
 DEFAULTS_DIR = Path(__file__).parent / "default_message_templates"
-PLACEHOLDERS = ("title", "components", "start", "end", "at", "site")
+PLACEHOLDERS = ("title", "components", "start", "end", "at", "site", "next_update")
+#: What a placeholder needs when it may have no value.
+_NEEDS = {"next_update": "'update_every' above 0 in mkdocs.yml"}
 
 #: The template used when an update gives neither --message nor --template.
 DEFAULT_FOR_STATUS: dict[UpdateStatus, str] = {
@@ -87,6 +90,11 @@ def render_template(template: MessageTemplate, values: Mapping[str, str]) -> str
         if token in ("{{", "}}"):
             return token[0]
         name = match.group(1).strip()
+        if name in _NEEDS and name not in values:
+            raise StatusgenError(
+                f"{template.path}: '{{{name}}}' needs {_NEEDS[name]}: set it, give "
+                "--message, or use a template without it"
+            )
         if name not in values:
             raise StatusgenError(
                 f"{template.path}: unknown placeholder '{{{name}}}'"

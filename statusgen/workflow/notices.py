@@ -39,6 +39,8 @@ class NoticeKind(enum.StrEnum):
     MAINTENANCE_SCHEDULED = "maintenance_scheduled"
     MAINTENANCE_STARTED = "maintenance_started"
     MAINTENANCE_COMPLETED = "maintenance_completed"
+    UPDATE_OVERDUE = "update_overdue"
+    """For the team, never subscribers: an active incident has gone quiet (``remind``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,13 @@ def find_notices(
         found.values(),
         key=lambda n: (n.at, n.kind is NoticeKind.POSTMORTEM_PUBLISHED, n.key),
     )
+
+
+def overdue_notice(state: EventState, due: datetime) -> Notice:
+    """The team's reminder that ``state``'s next update was due at ``due``. Its key names
+    the latest update, so that the team is told once per quiet period."""
+    key = f"{state.id}/overdue/{compact_timestamp(state.updated_at)}"
+    return Notice(key, NoticeKind.UPDATE_OVERDUE, state, state.last_update, due)
 
 
 def _update_notice(state: EventState, update: Update) -> Notice:

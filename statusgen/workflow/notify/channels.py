@@ -42,6 +42,8 @@ class Target(Protocol):
     """Component ids it is limited to; empty for every notice."""
     drills: bool
     """Bound to drills (``@drills``): drill notices only, never a subscriber's notice."""
+    team: bool
+    """Bound to the team (``@team``): reminders only, never a subscriber's notice."""
     description: str
     """The URL with its secrets hidden, for messages."""
 
@@ -52,9 +54,11 @@ class Target(Protocol):
 
 def wants(target: Target, notice: Notice) -> bool:
     """Whether the target asked for this notice: a drill's notices go to the targets
-    bound to drills only, the rest to everyone else's; then no tags, or a tag among its
-    components."""
+    bound to drills only, the team's reminders to the team's targets only, the rest to
+    everyone else's; then no tags, or a tag among its components."""
     if target.drills != notice.state.event.is_drill:
+        return False
+    if target.team != (notice.kind is NoticeKind.UPDATE_OVERDUE):
         return False
     return not target.tags or bool(target.tags & set(notice.component_ids))
 
@@ -66,12 +70,14 @@ def _target_id(url: str) -> str:
 class AppriseTarget:
     """Any apprise URL: mailto://, slack://, discord://, ntfys://, json://, …"""
 
-    def __init__(self, url: str, tags: frozenset[str], drills: bool = False) -> None:
+    def __init__(
+        self, url: str, tags: frozenset[str], drills: bool = False, team: bool = False
+    ) -> None:
         self.apprise = apprise.Apprise()
         if not self.apprise.add(url):
             raise ValueError(f"'{_describe(url)}' is not a URL apprise understands")
-        self.id, self.tags, self.drills = _target_id(url), tags, drills
-        self.description = _describe(url, self.id, tags, drills)
+        self.id, self.tags, self.drills, self.team = _target_id(url), tags, drills, team
+        self.description = _describe(url, self.id, tags, drills, team)
 
     def send(self, notice: Notice, message: Message) -> bool:
         return bool(
@@ -119,10 +125,15 @@ class StatuspageWebhook:
     """POSTs Statuspage's subscriber-webhook payload (``statuspage+https://…``)."""
 
     def __init__(
-        self, url: str, tags: frozenset[str], payloads: WebhookPayloads, drills: bool = False
+        self,
+        url: str,
+        tags: frozenset[str],
+        payloads: WebhookPayloads,
+        drills: bool = False,
+        team: bool = False,
     ) -> None:
-        self.id, self.tags, self.drills = _target_id(url), tags, drills
-        self.description = _describe(url, self.id, tags, drills)
+        self.id, self.tags, self.drills, self.team = _target_id(url), tags, drills, team
+        self.description = _describe(url, self.id, tags, drills, team)
         parts = urlsplit(url[len(WEBHOOK_PREFIX) :])
         self.headers = {"Content-Type": "application/json", "User-Agent": "statusgen"}
         if parts.username is not None:
@@ -150,14 +161,18 @@ class StatuspageWebhook:
 
 
 def _describe(
-    url: str, target_id: str | None = None, tags: frozenset[str] = frozenset(), drills: bool = False
+    url: str,
+    target_id: str | None = None,
+    tags: frozenset[str] = frozenset(),
+    drills: bool = False,
+    team: bool = False,
 ) -> str:
     """A target in words that never show a secret: its scheme, its host, its ledger id,
-    whether it is bound to drills and its components."""
+    whether it is bound to drills or to the team, and its components."""
     parts = urlsplit(url)
     where = f"{parts.scheme}://{parts.hostname or '…'}"
     if target_id is None:
         return where
     limited = f", components {','.join(sorted(tags))}" if tags else ""
-    bound = ", drills" if drills else ""
+    bound = (", drills" if drills else "") + (", the team" if team else "")
     return f"{where} (target {target_id}{bound}{limited})"

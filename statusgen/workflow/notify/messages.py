@@ -32,6 +32,8 @@ class Composer:
     def message(self, notice: Notice) -> Message:
         event = notice.state.event
         language = self.language
+        if notice.kind is NoticeKind.UPDATE_OVERDUE:
+            return self._reminder(notice)
         if notice.kind is NoticeKind.POSTMORTEM_PUBLISHED:
             what = language.gettext("Postmortem")
             link = postmortem_path(event.id)
@@ -56,6 +58,20 @@ class Composer:
         if event.is_drill:
             title = f"[{language.gettext('Drill')}] {title}"  # never mistaken for the real thing
         return Message(title=title, body="\n\n".join(parts))
+
+    def _reminder(self, notice: Notice) -> Message:
+        """For the team: which incident went quiet, since when, and the command to post."""
+        state, gettext = notice.state, self.language.gettext
+        body = [
+            gettext("The latest update was posted at {at}; the next one was due by {due}.").format(
+                at=format_timestamp(state.updated_at), due=format_timestamp(notice.at)
+            ),
+            gettext("Post one, even if nothing has changed:"),
+            f"    statusgen update {state.id} --status update --message …",
+            self.config.absolute_url(incident_path(state.id)),
+        ]
+        title = gettext("Update overdue: {title}").format(title=state.event.title)
+        return Message(title=title, body="\n\n".join(body))
 
 
 _WINDOW_STATUS = {

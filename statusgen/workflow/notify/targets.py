@@ -5,10 +5,12 @@
 comment), or ``STATUSGEN_NOTIFY_CONFIG`` names a file with that content. The prefix
 ``@drills`` binds a target to drills: it receives the notices of drills (rehearsals,
 ``drill: true``) and nothing else, so a team sees real messages on a test channel while
-subscribers hear nothing (``@drills,api=URL``: only drills that affect the API). A URL
-starting
-with ``statuspage+https://`` (or ``statuspage+http://``) receives the Statuspage
-subscriber-webhook payload instead, so that existing receivers work unchanged.
+subscribers hear nothing (``@drills,api=URL``: only drills that affect the API).
+``@team`` binds a target to the team: it receives the reminders of ``statusgen remind``
+and never a subscriber's notice (``@team,api=URL``: only about incidents that affect the
+API). A URL starting with ``statuspage+https://`` (or ``statuspage+http://``) receives
+the Statuspage subscriber-webhook payload instead, so that existing receivers work
+unchanged.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ URLS_VARIABLE = "STATUSGEN_NOTIFY_URLS"
 CONFIG_VARIABLE = "STATUSGEN_NOTIFY_CONFIG"
 #: The prefix that binds a target to drills (an id never starts with "@").
 DRILLS_TAG = "@drills"
+#: The prefix that binds a target to the team (an id never starts with "@").
+TEAM_TAG = "@team"
+BINDINGS = (DRILLS_TAG, TEAM_TAG)
 
 # "tag1, tag2 = URL" or "URL": tags come before the first "=" that precedes "://".
 _LINE = re.compile(r"(?:(?P<tags>[^=:/]*?)\s*=\s*)?(?P<url>[A-Za-z][\w+.-]*://\S+)")
@@ -41,9 +46,9 @@ def read_targets(
 ) -> list[Target]:
     """The targets of ``STATUSGEN_NOTIFY_URLS`` or of the file ``STATUSGEN_NOTIFY_CONFIG``.
 
-    A prefix names components, or groups (meaning their components), and ``@drills``.
-    Statuspage webhooks bound to drills read ``drill_payloads`` (the page with its
-    drills), the others ``payloads`` (the page without).
+    A prefix names components, or groups (meaning their components), ``@drills`` and
+    ``@team``. Statuspage webhooks bound to drills read ``drill_payloads`` (the page with
+    its drills), the others ``payloads`` (the page without).
 
     :raises StatusgenError: for a line that is not a target or names an unknown
         component, with its line number.
@@ -65,15 +70,15 @@ def read_targets(
         if match is None:
             raise StatusgenError(f"{where}, line {number}: expected 'URL' or 'component-id,…=URL'")
         names = [t.strip().lower() for t in (match["tags"] or "").split(",") if t.strip()]
-        drills = DRILLS_TAG in names
+        drills, team = DRILLS_TAG in names, TEAM_TAG in names
         try:
-            tags = _components_of([n for n in names if n != DRILLS_TAG], catalog)
+            tags = _components_of([n for n in names if n not in BINDINGS], catalog)
             url = match["url"]
             if url.startswith(WEBHOOK_PREFIX):
                 page = drill_payloads if drills else payloads
-                targets.append(StatuspageWebhook(url, tags, page, drills))
+                targets.append(StatuspageWebhook(url, tags, page, drills, team))
             else:
-                targets.append(AppriseTarget(url, tags, drills))
+                targets.append(AppriseTarget(url, tags, drills, team))
         except ValueError as error:
             raise StatusgenError(f"{where}, line {number}: {error}") from None
     return targets
@@ -89,7 +94,7 @@ def _components_of(names: list[str], catalog: Catalog) -> frozenset[str]:
         elif name in component_ids:
             found.add(name)
         else:
-            choices = [*component_ids, *catalog.group_ids, DRILLS_TAG]
+            choices = [*component_ids, *catalog.group_ids, *BINDINGS]
             raise ValueError(
                 f"unknown component or group '{name}'{did_you_mean(name, choices)} in the prefix"
             )

@@ -1,6 +1,7 @@
 // statusgen: progressive enhancement only. Everything is readable without it.
 // It adds each time in the reader's own time zone, "updated N minutes ago", and a
-// warning when the page is older than the site allows (the build may have stopped).
+// warning when the page is older than the site allows (the build may have stopped),
+// and "Update overdue" when an incident's promised update time has passed.
 (function () {
   "use strict";
   var lang = document.documentElement.lang || "en";
@@ -39,6 +40,14 @@
       element.textContent = phrase;
     });
   }
+
+  // The next update was promised by a time that has passed since the build.
+  document.querySelectorAll(".sg-promise[data-due]").forEach(function (element) {
+    var due = new Date(element.getAttribute("data-due"));
+    if (isNaN(due) || now <= due) return;
+    element.querySelector(".sg-promise__next").hidden = true;
+    element.querySelector(".sg-promise__overdue").hidden = false;
+  });
 
   if (staleAfter > 0 && now - generated > staleAfter * 60000) {
     var banner = document.getElementById("sg-stale");
