@@ -166,9 +166,10 @@ def validate(root: Path, output_format: str) -> None:
         )
         sys.exit(1)
     assert site is not None
+    drills = f" ({len(warnings)} drill{'s' * (len(warnings) != 1)})" if warnings else ""
     click.echo(
         f"OK: {len(site.catalog.components)} components, {len(site.events)} incidents and "
-        "maintenances",
+        f"maintenances{drills}",
         err=True,
     )
 

@@ -35,8 +35,12 @@ We are investigating.
 def test_example_site_validates() -> None:
     result = statusgen("validate", "--root", str(PROJECT))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == ""
-    assert "OK: 6 components, 8 incidents and maintenances" in result.stderr
+    assert result.stdout == (
+        "incidents/drills/2026-11-30-drill-search-outage.md:6: warning: this incident is a "
+        "drill (drill: true): it is never published nor sent to subscribers; do not merge a "
+        "drill branch (statusgen drill end says how to remove it)\n"
+    )
+    assert "OK: 6 components, 9 incidents and maintenances (1 drill)" in result.stderr
 
 
 def test_root_defaults_to_the_current_directory() -> None:

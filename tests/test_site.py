@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.run import serving, wait_for
+from statusgen.content.loader import load_site
 from statusgen.core.errors import StatusgenError
 from statusgen.site.build import build_site
 from statusgen.site.serve import FINGERPRINT_PATH, Preview
@@ -24,7 +25,9 @@ from tests.conftest import RepoWriter, statusgen
 PROJECT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 COMPONENT_IDS = ("api", "webhooks", "auth", "dashboard", "search", "website")
-EVENT_IDS = tuple(sorted(p.stem for p in (PROJECT / "incidents").rglob("*.md")))
+EXAMPLE_EVENTS = load_site(PROJECT).events
+EVENT_IDS = tuple(sorted(e.id for e in EXAMPLE_EVENTS if not e.is_drill))
+DRILL_IDS = tuple(sorted(e.id for e in EXAMPLE_EVENTS if e.is_drill))
 
 MKDOCS_YML = """\
 site_name: Test Status
@@ -107,6 +110,9 @@ def test_every_published_path_exists(example_site: Path) -> None:
     paths.append("incidents/2026-11-28-api-error-rates/postmortem/index.html")
     missing = [p for p in paths if not (example_site / p).is_file()]
     assert missing == []
+    assert DRILL_IDS, "the example site has a drill"
+    for drill in DRILL_IDS:
+        assert not (example_site / "incidents" / drill).exists(), "a drill is never published"
 
 
 def test_only_incidents_with_a_postmortem_have_a_postmortem_page(example_site: Path) -> None:

@@ -282,7 +282,7 @@ def test_pull_request_validates_builds_and_describes(folder: Path) -> None:
     scripts = run_scripts(workflow)
     for command in (
         "statusgen validate --format github",
-        "statusgen build",
+        "statusgen build --drills",  # the preview shows a drill (docs/drills.md)
         'statusgen diff "origin/$BASE_REF" HEAD',
         "$GITHUB_STEP_SUMMARY",
         "<!-- statusgen-diff -->",  # the marker of the one comment that is edited
