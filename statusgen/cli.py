@@ -23,7 +23,7 @@ from statusgen import __version__
 from statusgen.content.config import SiteConfig, read_site_config
 from statusgen.content.loader import load_site, read_site
 from statusgen.content.schema import SCHEMAS
-from statusgen.core.errors import ContentError, ContentErrors, StatusgenError
+from statusgen.core.errors import ContentError, ContentErrors, StatusgenError, UsageProblem
 from statusgen.core.model import ComponentStatus, Maintenance
 from statusgen.core.timestamps import TimestampError, format_timestamp, parse_timestamp
 from statusgen.render.statuspage import StatuspageDocuments
@@ -100,12 +100,15 @@ NOW_OPTION = click.option(
 
 
 def reports_errors(command: F) -> F:
-    """Turn a :class:`StatusgenError` into its message on stderr and exit status 1."""
+    """Turn a :class:`StatusgenError` into its message on stderr and exit status 1 (a
+    :class:`UsageProblem` into Click's usage error, exit status 2)."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except UsageProblem as error:
+            raise click.UsageError(str(error)) from None
         except StatusgenError as error:
             click.echo(str(error), err=True)
             sys.exit(1)
@@ -405,14 +408,6 @@ def new(
     root: Path,
 ) -> None:
     """Open an incident (or, with --maintenance, announce one) and print its file."""
-    if not components:
-        raise click.UsageError("name the affected components: --component ID[=STATUS]")
-    if maintenance and (start is None or end is None):
-        raise click.UsageError("a maintenance needs --start and --end (its window)")
-    if maintenance and impact is not None:
-        raise click.UsageError("a maintenance has no --impact (it is always 'maintenance')")
-    if not maintenance and (start is not None or end is not None):
-        raise click.UsageError("--start and --end are for a maintenance: add --maintenance")
     repo = _repository_for(root, commit)
     drill = on_drill_branch(root)
     change = Author(root, site_config(root)).new(

@@ -34,7 +34,7 @@ from statusgen.content.yamlnodes import (
     read_mapping,
     scalar_text,
 )
-from statusgen.core.errors import ErrorLog, did_you_mean, one_of
+from statusgen.core.errors import ErrorLog, choose, did_you_mean, normalize_choice, one_of
 from statusgen.core.model import (
     INCIDENT_IMPACTS,
     ComponentStatus,
@@ -77,11 +77,6 @@ _STARTS_WITH_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COMMENT_START, _COMMENT_END = "<!--", "-->"
 # A line can only be a heading, fence, comment or underline if it starts with one of these.
 _SPECIAL_FIRST_CHARACTERS = frozenset("#`~=-< \t")
-
-
-def normalize_choice(text: str) -> str:
-    """Statuses are case-insensitive and spaces equal underscores: 'In Progress' = in_progress."""
-    return re.sub(r"[\s_]+", "_", text.strip().lower())
 
 
 def parse_event(
@@ -266,15 +261,10 @@ def _read_choice(
     if text is None:
         log.add(entry.line, f"'{key}' must be one of {one_of(choices)}, not {kind(entry.value)}")
         return None
-    value = normalize_choice(text)
-    for choice in choices:
-        if choice.value == value:
-            return choice
-    log.add(
-        entry.line,
-        f"unknown {key} '{text}'{did_you_mean(value, choices)}; use {one_of(choices)}",
-    )
-    return None
+    choice, hint = choose(text, choices)
+    if choice is None:
+        log.add(entry.line, f"unknown {key} '{text}'{hint}; use {one_of(choices)}")
+    return choice
 
 
 def _read_time(fields: dict[str, Entry], key: str, log: ErrorLog, end_line: int) -> datetime | None:
@@ -540,15 +530,12 @@ def _read_update(
 def _read_update_status(
     text: str, event_type: EventType, line: int, log: ErrorLog, type_known: bool
 ) -> UpdateStatus | None:
-    value = normalize_choice(text)
     allowed = UPDATE_STATUSES[event_type]
-    for status in allowed:
-        if status.value == value:
-            return status
-    if not type_known:
-        return None
+    status, near_miss = choose(text, allowed)
+    if status is not None or not type_known:
+        return status
     other = next(t for t in EventType if t is not event_type)
-    if value in {s.value for s in UPDATE_STATUSES[other]}:
+    if choose(text, UPDATE_STATUSES[other])[0] is not None:
         hint = (
             "add 'type: maintenance' to the frontmatter, or use "
             if other is EventType.MAINTENANCE
@@ -562,8 +549,7 @@ def _read_update_status(
         return None
     log.add(
         line,
-        f"unknown {event_type.value} status '{text.strip()}'{did_you_mean(value, allowed)}; "
-        f"use {one_of(allowed)}",
+        f"unknown {event_type.value} status '{text.strip()}'{near_miss}; use {one_of(allowed)}",
     )
     return None
 

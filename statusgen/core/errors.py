@@ -8,13 +8,21 @@ them all, so that one run of ``statusgen validate`` shows every problem at once.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+Choice = TypeVar("Choice", bound=str)
 
 
 class StatusgenError(Exception):
     """An error the user can fix; its message is shown without a traceback."""
+
+
+class UsageProblem(StatusgenError):
+    """Options that do not go together, or a missing one: a usage error (exit status 2)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +64,22 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """A `` (did you mean 'x'?)`` hint for a mistyped value, or an empty string."""
     matches = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def normalize_choice(text: str) -> str:
+    """Choices are case-insensitive and spaces equal underscores: 'In Progress' = in_progress."""
+    return re.sub(r"[\s_]+", "_", text.strip().lower())
+
+
+def choose(text: str, choices: Iterable[Choice]) -> tuple[Choice | None, str]:
+    """The choice ``text`` names (see :func:`normalize_choice`) and an empty hint; or
+    None and a `` (did you mean 'x'?)`` hint for a near miss (empty when none is near)."""
+    value = normalize_choice(text)
+    options = list(choices)
+    for choice in options:
+        if choice == value:
+            return choice, ""
+    return None, did_you_mean(value, options)
 
 
 def one_of(choices: Iterable[str]) -> str:

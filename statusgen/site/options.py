@@ -24,8 +24,7 @@ from statusgen.content.config import (
     MKDOCS_FILE,
     PLUGIN_NAME,
 )
-from statusgen.content.event_file import normalize_choice
-from statusgen.core.errors import ContentError, ContentErrors, did_you_mean, one_of
+from statusgen.core.errors import ContentError, ContentErrors, choose, did_you_mean, one_of
 from statusgen.core.model import ComponentStatus
 from statusgen.core.timestamps import TimestampError, parse_timestamp
 
@@ -70,13 +69,13 @@ class AlertSeverities(BaseConfigOption[Mapping[str, ComponentStatus]]):
             raise ValidationError("must be a mapping 'severity: component status'")
         found: dict[str, ComponentStatus] = {}
         for severity, status in value.items():
-            chosen = normalize_choice(str(status))
-            if not isinstance(severity, str) or chosen not in statuses:
+            chosen, hint = choose(str(status), statuses)
+            if not isinstance(severity, str) or chosen is None:
                 raise ValidationError(
                     f"'{severity}: {status}' is not 'severity: status'"
-                    f"{did_you_mean(chosen, statuses)}; the statuses are {one_of(statuses)}"
+                    f"{hint}; the statuses are {one_of(statuses)}"
                 )
-            found[severity.lower()] = ComponentStatus(chosen)
+            found[severity.lower()] = chosen
         return found
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from statusgen.content.config import SiteConfig
-from statusgen.content.event_file import normalize_choice, parse_event
+from statusgen.content.event_file import parse_event
 from statusgen.content.loader import (
     INCIDENTS_DIR,
     FolderSource,
@@ -26,7 +26,14 @@ from statusgen.content.loader import (
     read_catalog,
     read_site,
 )
-from statusgen.core.errors import ContentErrors, ErrorLog, StatusgenError, did_you_mean
+from statusgen.core.errors import (
+    ContentErrors,
+    ErrorLog,
+    StatusgenError,
+    UsageProblem,
+    choose,
+    did_you_mean,
+)
 from statusgen.core.ids import invalid_id_message, is_valid_id, slugify
 from statusgen.core.model import (
     Catalog,
@@ -111,7 +118,18 @@ class Author:
         drill: bool = False,
     ) -> Change:
         """Write a new incident (or maintenance) with its first update; with ``drill``,
-        marked ``drill: true`` (a rehearsal, never published)."""
+        marked ``drill: true`` (a rehearsal, never published).
+
+        :raises UsageProblem: for options that do not go together, or no component.
+        """
+        if not components:
+            raise UsageProblem("name the affected components: --component ID[=STATUS]")
+        if maintenance and (start is None or end is None):
+            raise UsageProblem("a maintenance needs --start and --end (its window)")
+        if maintenance and impact is not None:
+            raise UsageProblem("a maintenance has no --impact (it is always 'maintenance')")
+        if not maintenance and (start is not None or end is not None):
+            raise UsageProblem("--start and --end are for a maintenance: add --maintenance")
         at = _moment(at)
         title = " ".join(title.split())
         if not title:
@@ -128,18 +146,14 @@ class Author:
             )
         fields: dict[str, object] = {"title": title}
         if maintenance:
-            if start is None or end is None:
-                raise StatusgenError("a maintenance needs --start and --end (its window)")
-            if impact is not None:
-                raise StatusgenError("a maintenance has no --impact (it is always 'maintenance')")
+            assert start is not None  # checked above: a maintenance has both
+            assert end is not None
             fields["type"] = "maintenance"
             fields["scheduled_start"] = format_timestamp(start)
             fields["scheduled_end"] = format_timestamp(end)
             default_status: UpdateStatus = MaintenanceStatus.SCHEDULED
             kind = Impact.MAINTENANCE
         else:
-            if start is not None or end is not None:
-                raise StatusgenError("--start and --end are for a maintenance: add --maintenance")
             kind = _impact(impact, affected)
             fields["impact"] = kind.value
             default_status = IncidentStatus.INVESTIGATING
@@ -212,11 +226,9 @@ class Author:
     # Helpers ---------------------------------------------------------------------------
 
     def _affected(self, components: list[str]) -> dict[str, ComponentStatus | None]:
-        if not components:
-            raise StatusgenError("name the affected components: --component ID[=STATUS]")
         affected: dict[str, ComponentStatus | None] = {}
         ids = [c.id for c in self.catalog.components]
-        allowed = [s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL]
+        allowed = [s for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL]
         for item in components:
             component_id, _, status_text = item.partition("=")
             component_id = component_id.strip()
@@ -227,13 +239,12 @@ class Author:
                 )
             status = None
             if status_text:
-                value = normalize_choice(status_text)
-                if value not in allowed:
+                status, hint = choose(status_text, allowed)
+                if status is None:
                     raise StatusgenError(
-                        f"unknown component status '{status_text}'"
-                        f"{did_you_mean(value, allowed)}; use one of {', '.join(allowed)}"
+                        f"unknown component status '{status_text}'{hint}; "
+                        f"use one of {', '.join(allowed)}"
                     )
-                status = ComponentStatus(value)
             affected[component_id] = status
         return affected
 
@@ -251,15 +262,14 @@ class Author:
             if default is None:
                 raise StatusgenError("give the update's --status")
             return default
-        value = normalize_choice(text)
-        choices = [s.value for s in kind]
-        if value not in choices:
+        choices: list[UpdateStatus] = list(kind)
+        status, hint = choose(text, choices)
+        if status is None:
             what = "a maintenance" if maintenance else "an incident"
             raise StatusgenError(
-                f"status '{text}' is not one of {what}'s{did_you_mean(value, choices)}: "
-                f"use {', '.join(choices)}"
+                f"status '{text}' is not one of {what}'s{hint}: use {', '.join(choices)}"
             )
-        return kind(value)
+        return status
 
     def _message(
         self,
@@ -432,13 +442,11 @@ def _moment(at: datetime | None) -> datetime:
 def _impact(text: str | None, affected: dict[str, ComponentStatus | None]) -> Impact:
     """The impact given, else the one matching the worst status given, else minor."""
     if text is not None:
-        value = normalize_choice(text)
-        choices = [i.value for i in Impact if i is not Impact.MAINTENANCE]
-        if value not in choices:
-            raise StatusgenError(
-                f"unknown impact '{text}'{did_you_mean(value, choices)}; use {', '.join(choices)}"
-            )
-        return Impact(value)
+        choices = [i for i in Impact if i is not Impact.MAINTENANCE]
+        impact, hint = choose(text, choices)
+        if impact is None:
+            raise StatusgenError(f"unknown impact '{text}'{hint}; use {', '.join(choices)}")
+        return impact
     statuses = [s for s in affected.values() if s is not None]
     if not statuses:
         return Impact.MINOR
