@@ -163,6 +163,39 @@ def test_pages_use_only_their_own_stylesheet_and_script(example_site: Path) -> N
         assert "fonts.googleapis" not in html
 
 
+def test_the_site_ships_none_of_materials_files_when_no_page_uses_them(
+    example_site: Path,
+) -> None:
+    shipped = sorted(p.relative_to(example_site).as_posix() for p in example_site.rglob("*"))
+    assets = [p for p in shipped if p.startswith("assets/") and "." in p.rsplit("/", 1)[-1]]
+    # The owner's logo (theme/) and statusgen's own files; no bundle, search or source map.
+    assert assets == [
+        "assets/logo.svg",
+        "assets/statusgen/status.css",
+        "assets/statusgen/status.js",
+    ]
+
+
+@pytest.mark.parametrize("search", [False, True], ids=["no search", "search"])
+def test_hand_written_pages_keep_what_they_load(make_repo: RepoWriter, search: bool) -> None:
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    (root / "pages" / "about.md").write_text("# About\n\nWho we are.\n", encoding="utf-8")
+    if search:
+        config = root / "mkdocs.yml"
+        config.write_text(
+            config.read_text().replace("  - statusgen\n", "  - search\n  - statusgen\n")
+        )
+    site = build_site(root, root / "site", NOW).site_dir
+    about = (site / "about" / "index.html").read_text()
+    loaded = re.findall(r'(?:src|href)="(?:\.\./)*(assets/[^"?#]+)', about)
+    assert loaded, about
+    for asset in loaded:
+        assert (site / asset).is_file(), asset  # everything the page loads is there
+    assert not list(site.rglob("*.map"))
+    assert bool(list(site.glob("assets/javascripts/lunr/*"))) is search
+    assert bool(list(site.glob("assets/javascripts/workers/search.*.js"))) is search
+
+
 def test_navigation_has_a_handful_of_links(example_site: Path) -> None:
     html = (example_site / "index.html").read_text()
     nav = re.search(r'<nav class="sg-nav".*?</nav>', html, re.DOTALL)

@@ -26,9 +26,11 @@ from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.core.timestamps import TimestampError, parse_timestamp
 from statusgen.render.context import RenderContext
 from statusgen.render.outputs import render_outputs
-from statusgen.site.assembly import page_renderer, prepare, render_context
+from statusgen.site.assembly import TEMPLATES_DIR, page_renderer, prepare, render_context
 from statusgen.site.options import PluginOptions
 
+# Material's search: its worker and the lunr language files, needed only by its search box.
+SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 NOW_VARIABLE = "STATUSGEN_NOW"
 """An environment variable that sets "now" for a build run by ``mkdocs build``."""
 
@@ -84,6 +86,8 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
             )
         for path, data in generated.items():
             files.append(File.generated(config, path, content=data))
+        for file in unused_theme_files(files, config):
+            files.remove(file)
         return files
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -93,6 +97,36 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def unused_theme_files(files: Files, config: MkDocsConfig) -> list[File]:
+    """The vendor theme's files that no page of this site loads.
+
+    Status pages load only statusgen's own assets, so Material's bundle, stylesheets and
+    search are copied only for hand-written pages, and only what those pages load: the
+    search worker and its language files when the search plugin is on, and never the
+    source maps (about 1.3 MB that only a developer's tools read). Files of the site
+    owner's ``custom_dir`` and statusgen's own are always kept.
+    """
+    ours = [Path(TEMPLATES_DIR)]
+    if config.theme.custom_dir:
+        ours.append(Path(config.theme.custom_dir))
+    vendor = [Path(d) for d in config.theme.dirs if Path(d) not in ours]
+    hand_written = bool(files.documentation_pages())
+    searched = any(name.endswith("search") for name in config.plugins)
+    unused = []
+    for file in files.static_pages() + files.media_files():
+        source = Path(file.abs_src_path or "")
+        if not any(source.is_relative_to(d) for d in vendor):
+            continue
+        needed = (
+            hand_written
+            and not file.dest_uri.endswith(".map")
+            and (searched or not file.dest_uri.startswith(SEARCH_ASSETS))
+        )
+        if not needed:
+            unused.append(file)
+    return unused
 
 
 def _now_from_environment() -> datetime | None:
