@@ -115,7 +115,7 @@ def unused_theme_files(files: Files, config: MkDocsConfig) -> list[File]:
     hand_written = bool(files.documentation_pages())
     searched = any(name.endswith("search") for name in config.plugins)
     unused = []
-    for file in files.static_pages() + files.media_files():
+    for file in [*files.static_pages(), *files.media_files()]:
         source = Path(file.abs_src_path or "")
         if not any(source.is_relative_to(d) for d in vendor):
             continue
