@@ -1678,3 +1678,172 @@ def test_an_invisible_character_is_shown_in_the_message(make_repo: RepoWriter) -
         "## 2026-11-28 14:02 UTC — investigating\n",
     )
     assert_error(errors, 4, "unknown component 'a<U+200B>pi'")
+
+
+# --- component changes in an update (FORMAT.md v2) -----------------------------------
+
+CHANGES_EXAMPLE = """
+    ---
+    title: Elevated error rates on the API
+    impact: major
+    components:
+      api: major_outage
+    ---
+
+    ## 2026-11-28 15:40 UTC — resolved
+    Back to normal.
+
+    ## 2026-11-28 14:55 UTC — Monitoring [api: degraded_performance, webhooks: Operational]
+    The API is recovering; webhooks are delivered again.
+
+    ## 2026-11-28 14:30 UTC — update [webhooks: partial outage]
+    Webhooks are delayed too.
+
+    ## 2026-11-28 14:02 UTC — investigating
+    We are investigating.
+    """
+
+
+def test_an_update_heading_may_end_with_component_changes(make_repo: RepoWriter) -> None:
+    event = incident_of(make_repo, CHANGES_EXAMPLE)
+    assert dict(event.components) == {"api": ComponentStatus.MAJOR_OUTAGE}
+    assert [(u.status, dict(u.changes), u.line) for u in event.updates] == [
+        (IncidentStatus.INVESTIGATING, {}, 17),
+        (IncidentStatus.UPDATE, {"webhooks": ComponentStatus.PARTIAL_OUTAGE}, 14),
+        (
+            IncidentStatus.MONITORING,
+            {
+                "api": ComponentStatus.DEGRADED_PERFORMANCE,
+                "webhooks": ComponentStatus.OPERATIONAL,
+            },
+            11,
+        ),
+        (IncidentStatus.RESOLVED, {}, 8),
+    ]
+    # The changes keep the order written; the bracket is not part of the update's text.
+    assert list(event.updates[2].changes) == ["api", "webhooks"]
+    assert event.updates[2].body == "The API is recovering; webhooks are delivered again."
+    # A component first named in an update counts among the incident's components.
+    assert event.component_ids == ("api", "webhooks")
+
+
+@pytest.mark.parametrize("status", [s.value for s in ComponentStatus])
+def test_every_component_status_in_a_change(make_repo: RepoWriter, status: str) -> None:
+    event = incident_of(
+        make_repo,
+        f"""
+        ---
+        title: API errors
+        impact: minor
+        components: []
+        ---
+        ## 2026-11-28 14:02 UTC — identified [dashboard:{status}]
+        """,
+    )
+    assert dict(event.updates[0].changes) == {"dashboard": ComponentStatus(status)}
+    assert event.component_ids == ("dashboard",)
+
+
+def test_an_update_without_a_bracket_changes_nothing(make_repo: RepoWriter) -> None:
+    event = incident_of(make_repo, FORMAT_MD_EXAMPLE)
+    assert all(dict(u.changes) == {} for u in event.updates)
+    assert event.component_ids == ("api", "webhooks")
+
+
+CHANGE_HEADER = "---\ntitle: API errors\nimpact: major\ncomponents: [api]\n---\n"
+
+CHANGE_ERROR_CASES = [
+    pytest.param(
+        "## 2026-11-28 14:02 UTC — identified [apii: partial_outage]",
+        ("unknown component 'apii'", "(did you mean 'api'?)", "components.yml"),
+        id="unknown-component",
+    ),
+    pytest.param(
+        "## 2026-11-28 14:02 UTC — identified [api: down]",
+        ("unknown component status 'down'", "'operational'", "'major_outage'"),
+        id="unknown-status",
+    ),
+    pytest.param(
+        "## 2026-11-28 14:02 UTC — identified [api: operatonal]",
+        ("unknown component status 'operatonal'", "(did you mean 'operational'?)"),
+        id="misspelt-status",
+    ),
+    pytest.param(
+        "## 2026-11-28 14:02 UTC — identified [api: operational, webhooks: major_outage, "
+        "api: partial_outage]",
+        ("component 'api' is named twice in the bracket",),
+        id="component-twice",
+    ),
+    pytest.param(
+        "## 2026-11-28 14:02 UTC — identified []",
+        ("empty bracket", "remove the brackets"),
+        id="empty-bracket",
+    ),
+    pytest.param(
+        "## 2026-11-28 14:02 UTC — identified [  ]",
+        ("empty bracket",),
+        id="blank-bracket",
+    ),
+    pytest.param(
+        "## 2026-11-28 14:02 UTC — resolved [api: operational]",
+        ("a 'resolved' update cannot change components", "remove the bracket"),
+        id="bracket-on-resolved",
+    ),
+    pytest.param(
+        "## 2026-11-28 14:02 UTC — identified [api operational]",
+        ("component change 'api operational' must be 'component-id: status'",),
+        id="entry-without-colon",
+    ),
+    pytest.param(
+        "## 2026-11-28 14:02 UTC — identified [api: operational,]",
+        ("the bracket has an empty entry",),
+        id="extra-comma",
+    ),
+    pytest.param(
+        "## 2026-11-28 14:02 UTC — identified [api: operational",
+        ("one bracket at the end",),
+        id="unclosed-bracket",
+    ),
+    pytest.param(
+        "## 2026-11-28 14:02 UTC — identified [api: operational] for now",
+        ("one bracket at the end",),
+        id="text-after-bracket",
+    ),
+]
+
+
+@pytest.mark.parametrize(("heading", "fragments"), CHANGE_ERROR_CASES)
+def test_component_change_error(
+    make_repo: RepoWriter, heading: str, fragments: tuple[str, ...]
+) -> None:
+    # The heading is on line 6 (line 1 is '---'), after a valid first update on line 8.
+    text = CHANGE_HEADER + f"{heading}\nText.\n## 2026-11-28 13:00 UTC — investigating\n"
+    assert_error(errors_of(make_repo, text), 6, *fragments)
+
+
+def test_a_bracket_on_a_maintenance_update_is_an_error(make_repo: RepoWriter) -> None:
+    errors = errors_of(
+        make_repo,
+        """
+        ---
+        title: Database upgrade
+        type: maintenance
+        components: [api]
+        scheduled_start: 2026-12-01 02:00 UTC
+        scheduled_end: 2026-12-01 04:00 UTC
+        ---
+        ## 2026-12-01 02:00 UTC — in progress [api: operational]
+        """,
+    )
+    assert_error(errors, 8, "a maintenance update cannot change components", "remove the bracket")
+
+
+def test_every_change_error_of_a_bracket_is_reported(make_repo: RepoWriter) -> None:
+    errors = errors_of(
+        make_repo,
+        CHANGE_HEADER
+        + "## 2026-11-28 14:02 UTC — identified [apii: down, webhooks: major_outage]\n",
+    )
+    assert_error(errors, 6, "unknown component 'apii'")
+    assert_error(errors, 6, "unknown component status 'down'")
+    assert len(errors) == 2

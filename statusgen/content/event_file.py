@@ -60,6 +60,9 @@ FRONTMATTER_KEYS = (
     "drill",
 )
 AFFECTED_STATUSES = tuple(s for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL)
+#: What an update's component change may set: a component may also recover in the incident.
+CHANGE_STATUSES = tuple(ComponentStatus)
+CHANGES_EXAMPLE = "[api: degraded_performance, webhooks: operational]"
 UPDATE_STATUSES: dict[EventType, tuple[UpdateStatus, ...]] = {
     EventType.INCIDENT: tuple(IncidentStatus),
     EventType.MAINTENANCE: tuple(MaintenanceStatus),
@@ -73,6 +76,8 @@ _ATX_HEADING = re.compile(r" {0,3}(#{1,6})(.*)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _SETEXT_UNDERLINE = re.compile(r"(=+|-+) *")
 _UPDATE_HEADING = re.compile(r"(?P<timestamp>.+?)\s+[—–|·-]\s+(?P<status>.+)")
+# The status, then optionally the bracket of component changes ending the heading.
+_STATUS_AND_CHANGES = re.compile(r"(?P<status>[^\[\]]*?)\s*(?:\[(?P<changes>[^\[\]]*)\])?")
 _STARTS_WITH_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COMMENT_START, _COMMENT_END = "<!--", "-->"
 # A line can only be a heading, fence, comment or underline if it starts with one of these.
@@ -111,7 +116,9 @@ def parse_event(
     header = _read_frontmatter("\n" * (fm_first_line - 1) + fm_text, log, component_ids)
     body_parts = _split_body(body, body_first_line, log)
     event_type = header.type or EventType.INCIDENT
-    updates = _read_updates(body_parts.headings, event_type, log, header.type is not None)
+    updates = _read_updates(
+        body_parts.headings, event_type, log, header.type is not None, component_ids
+    )
 
     if not body_parts.headings and not log:
         # On the first line of the body, or on the frontmatter's closing line if it has none.
@@ -333,12 +340,13 @@ def _read_components(
 def _check_component(
     component_id: str,
     line: int,
-    affected: dict[str, ComponentStatus],
+    affected: Collection[str],
     log: ErrorLog,
     component_ids: Collection[str] | None,
+    twice: str = "is listed twice",
 ) -> bool:
     if component_id in affected:
-        log.add(line, f"component '{component_id}' is listed twice")
+        log.add(line, f"component '{component_id}' {twice}")
         return False
     if component_ids is not None and component_id not in component_ids:
         log.add(
@@ -478,11 +486,15 @@ def _append(result: _Body, line: str, number: int, log: ErrorLog, *, is_text: bo
 
 
 def _read_updates(
-    headings: list[_Heading], event_type: EventType, log: ErrorLog, type_known: bool
+    headings: list[_Heading],
+    event_type: EventType,
+    log: ErrorLog,
+    type_known: bool,
+    component_ids: Collection[str] | None,
 ) -> tuple[Update, ...]:
     updates: list[Update] = []
     for heading in headings:
-        update = _read_update(heading, event_type, log, type_known)
+        update = _read_update(heading, event_type, log, type_known, component_ids)
         if update is not None:
             updates.append(update)
     updates.sort(key=lambda u: u.at)
@@ -498,7 +510,11 @@ def _read_updates(
 
 
 def _read_update(
-    heading: _Heading, event_type: EventType, log: ErrorLog, type_known: bool
+    heading: _Heading,
+    event_type: EventType,
+    log: ErrorLog,
+    type_known: bool,
+    component_ids: Collection[str] | None,
 ) -> Update | None:
     # No-break spaces come with headings pasted from chat and documents: spaces all the same.
     text = heading.text.replace("\u00a0", " ").replace("\u202f", " ")
@@ -521,10 +537,103 @@ def _read_update(
     except TimestampError as error:
         log.add(heading.line, f"update heading: {error}")
         at = None
-    status = _read_update_status(match["status"], event_type, heading.line, log, type_known)
-    if at is None or status is None:
+    split = _STATUS_AND_CHANGES.fullmatch(match["status"])
+    if split is None:
+        log.add(
+            heading.line,
+            "update heading: the component changes must be one bracket at the end, like "
+            f"'## {EXAMPLE} — monitoring {CHANGES_EXAMPLE}'",
+        )
         return None
-    return Update(at=at, status=status, body="\n".join(heading.body).strip(), line=heading.line)
+    status_text, changes_text = split["status"], split["changes"]
+    status = _read_update_status(status_text, event_type, heading.line, log, type_known)
+    changes = (
+        {}
+        if changes_text is None
+        else _read_changes(changes_text, status, event_type, heading.line, log, component_ids)
+    )
+    if at is None or status is None or changes is None:
+        return None
+    return Update(
+        at=at,
+        status=status,
+        body="\n".join(heading.body).strip(),
+        line=heading.line,
+        changes=changes,
+    )
+
+
+def _read_changes(
+    text: str,
+    status: UpdateStatus | None,
+    event_type: EventType,
+    line: int,
+    log: ErrorLog,
+    component_ids: Collection[str] | None,
+) -> dict[str, ComponentStatus] | None:
+    """The bracket ``[api: degraded_performance, webhooks: operational]`` of an update
+    heading (FORMAT.md v2, "Component changes in an update"); None when it is wrong."""
+    if event_type is EventType.MAINTENANCE:
+        log.add(
+            line,
+            "a maintenance update cannot change components (its components are under "
+            "maintenance while it is in progress): remove the bracket",
+        )
+        return None
+    if status is IncidentStatus.RESOLVED:
+        log.add(
+            line,
+            "a 'resolved' update cannot change components (a resolved incident affects "
+            "none): remove the bracket, or post the change in an earlier update",
+        )
+        return None
+    if not text.strip():
+        log.add(
+            line,
+            f"empty bracket: name the changed components like '{CHANGES_EXAMPLE}', "
+            "or remove the brackets",
+        )
+        return None
+    changes: dict[str, ComponentStatus] = {}
+    named: list[str] = []
+    valid = True
+    for entry in text.split(","):
+        component_id, colon, status_text = (part.strip() for part in entry.partition(":"))
+        if not entry.strip():
+            log.add(line, "the bracket has an empty entry: remove the extra comma")
+            valid = False
+            continue
+        if not colon or not component_id or not status_text:
+            log.add(
+                line,
+                f"component change '{entry.strip()}' must be 'component-id: status', "
+                f"like '{CHANGES_EXAMPLE}'",
+            )
+            valid = False
+            continue
+        known = _check_component(
+            component_id, line, named, log, component_ids, "is named twice in the bracket"
+        )
+        named.append(component_id)
+        new = _read_change_status(status_text, line, log)
+        if known and new is not None:
+            changes[component_id] = new
+        else:
+            valid = False
+    return changes if valid else None
+
+
+def _read_change_status(text: str, line: int, log: ErrorLog) -> ComponentStatus | None:
+    value = normalize_choice(text)
+    for status in CHANGE_STATUSES:
+        if status.value == value:
+            return status
+    log.add(
+        line,
+        f"unknown component status '{text}'{did_you_mean(value, CHANGE_STATUSES)}; "
+        f"use {one_of(CHANGE_STATUSES)}",
+    )
+    return None
 
 
 def _read_update_status(

@@ -76,7 +76,11 @@ def incident_schema() -> dict[str, Any]:
             "description": "Incidents only: none, minor, major or critical.",
         },
         "components": {
-            "description": "Affected component ids, or a mapping 'id: status'.",
+            "description": (
+                "Components affected from the first update: ids, or a mapping 'id: status'; "
+                "may be empty. An update heading's bracket changes them later: "
+                "'## … — monitoring [api: degraded_performance, webhooks: operational]'."
+            ),
             "oneOf": [
                 {"type": "array", "items": _ID, "uniqueItems": True},
                 {

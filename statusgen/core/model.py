@@ -166,6 +166,13 @@ class Update:
     """The update's Markdown text, without its heading."""
     line: int
     """The line of its heading, for error messages and links to the source."""
+    changes: Mapping[str, ComponentStatus] = field(default_factory=dict)
+    """Component changes from the heading's bracket (FORMAT.md v2, incidents only), in
+    the order written: from this update on, each named component has this status in
+    the incident. Empty when the update changes no component."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "changes", MappingProxyType(dict(self.changes)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,7 +182,9 @@ class Event:
     id: str
     title: str
     components: Mapping[str, ComponentStatus]
-    """Affected component ids and the status each one has while the event lasts."""
+    """The frontmatter's components: those affected from the first update, with the
+    status each one has until an update's changes name it (incidents); a maintenance's
+    components are under maintenance while it lasts."""
     updates: tuple[Update, ...]
     """Oldest first; never empty; timestamps are unique."""
     postmortem: str | None = None
@@ -192,6 +201,16 @@ class Event:
     def is_drill(self) -> bool:
         """A rehearsal (``drill: true``): never published, never sent to subscribers."""
         return self.drill_line is not None
+
+    @property
+    def component_ids(self) -> tuple[str, ...]:
+        """Every component the event ever affects: the frontmatter's, then those that
+        join in an update, in the order they join. What is published at a given moment
+        is the state's business (:class:`statusgen.state.events.EventState`)."""
+        joined = dict.fromkeys(self.components)
+        for update in self.updates:
+            joined.update(dict.fromkeys(update.changes))
+        return tuple(joined)
 
     @property
     def first_update(self) -> Update:
