@@ -1,16 +1,21 @@
 """The state of one incident or maintenance at a given moment.
 
 A pure function of the event and ``now``: which updates are published, the status they
-give, and when the event was active.
+give, when the event was active, and the status it gives each component through time
+(:meth:`EventState.component_status`, the one place that rule lives).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+import itertools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from types import MappingProxyType
 
 from statusgen.core.model import (
+    ComponentStatus,
     Incident,
     IncidentStatus,
     Maintenance,
@@ -40,6 +45,56 @@ class EventState:
     active_periods: tuple[tuple[datetime, datetime | None], ...]
     """When it was active, oldest first; None ends the period still running. A reopened
     incident has one period per opening; a maintenance at most one."""
+    joined: Mapping[str, datetime]
+    """The components it affects by ``now``, in the order they joined, and when each
+    joined: the frontmatter's at the first update, the others at the first published
+    update that names them."""
+    steps: Mapping[str, tuple[tuple[datetime, ComponentStatus], ...]]
+    """Each joined component's statuses in the event, as (from, status), oldest first:
+    the frontmatter's from the beginning, then each published update that names it."""
+
+    def component_status(self, component_id: str, at: datetime) -> ComponentStatus | None:
+        """The status the event gives a component at ``at``, or None when it does not
+        affect it then (FORMAT.md v2): the latest published update at or before ``at``
+        that names it, else the frontmatter's; None before it joins, and whenever the
+        event is not active (a resolved incident affects no component)."""
+        if not self.is_active_at(at):
+            return None
+        steps = self.steps.get(component_id, ())
+        index = bisect.bisect_right(steps, at, key=lambda step: step[0])
+        return steps[index - 1][1] if index else None
+
+    def component_statuses(self, at: datetime) -> dict[str, ComponentStatus]:
+        """Every component the event affects at ``at``, with its status there."""
+        found = {cid: self.component_status(cid, at) for cid in self.joined}
+        return {cid: status for cid, status in found.items() if status is not None}
+
+    def is_active_at(self, at: datetime) -> bool:
+        """Whether ``at`` falls in an active period (from its start, until its end)."""
+        return any(start <= at and (end is None or at < end) for start, end in self.active_periods)
+
+    def component_periods(
+        self, component_id: str, until: datetime
+    ) -> tuple[tuple[datetime, datetime, ComponentStatus], ...]:
+        """The stretches of time before ``until`` in which the event affects a component,
+        as (from, to, status), oldest first: one per status it had in each active period."""
+        changes = [at for at, _ in self.steps.get(component_id, ())]
+        periods = []
+        for start, period_end in self.active_periods:
+            end = until if period_end is None else min(period_end, until)
+            if end <= start:
+                continue
+            cuts = sorted({start, end, *(at for at in changes if start < at < end)})
+            for left, right in itertools.pairwise(cuts):
+                if (status := self.component_status(component_id, left)) is not None:
+                    periods.append((left, right, status))
+        return tuple(periods)
+
+    def last_status(self, component_id: str) -> ComponentStatus:
+        """The status the latest published update (or the frontmatter) gives a joined
+        component, whether or not the event is still active: what the incident's own page
+        shows next to the component."""
+        return self.steps[component_id][-1][1]
 
     @property
     def id(self) -> str:
@@ -104,6 +159,7 @@ def event_state(event: Incident | Maintenance, now: datetime) -> EventState | No
         return _maintenance_state(event, updates, now)
     status = IncidentStatus(update_statuses(updates, maintenance=False)[-1])
     periods = _incident_periods(updates)
+    joined, steps = _component_timeline(event, updates)
     return EventState(
         event=event,
         updates=updates,
@@ -111,6 +167,8 @@ def event_state(event: Incident | Maintenance, now: datetime) -> EventState | No
         started_at=updates[0].at,
         ended_at=periods[-1][1],
         active_periods=periods,
+        joined=joined,
+        steps=steps,
     )
 
 
@@ -127,6 +185,24 @@ def update_statuses(updates: Sequence[Update], *, maintenance: bool) -> tuple[Up
             status = update.status
         found.append(status)
     return tuple(found)
+
+
+# The frontmatter's statuses hold from the event's beginning: a maintenance may be in
+# progress (from its window's start) before its first update.
+_BEGINNING = datetime.min.replace(tzinfo=UTC)
+
+
+def _component_timeline(
+    event: Incident | Maintenance, updates: tuple[Update, ...]
+) -> tuple[Mapping[str, datetime], Mapping[str, tuple[tuple[datetime, ComponentStatus], ...]]]:
+    """``joined`` and ``steps`` of an :class:`EventState`, from the published updates."""
+    joined = dict.fromkeys(event.components, updates[0].at)
+    steps = {cid: [(_BEGINNING, status)] for cid, status in event.components.items()}
+    for update in updates:
+        for cid, status in update.changes.items():
+            joined.setdefault(cid, update.at)
+            steps.setdefault(cid, []).append((update.at, status))
+    return MappingProxyType(joined), MappingProxyType({c: tuple(s) for c, s in steps.items()})
 
 
 def _incident_periods(
@@ -181,6 +257,7 @@ def _maintenance_state(
         status = MaintenanceStatus.IN_PROGRESS
     else:
         status = MaintenanceStatus.SCHEDULED
+    joined, steps = _component_timeline(maintenance, updates)
     return EventState(
         event=maintenance,
         updates=updates,
@@ -188,4 +265,6 @@ def _maintenance_state(
         started_at=started_at,
         ended_at=ended_at,
         active_periods=() if started_at is None else ((started_at, ended_at),),
+        joined=joined,
+        steps=steps,
     )

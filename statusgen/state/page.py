@@ -125,7 +125,7 @@ class PageState:
         """Each component's events, newest first (every component has an entry)."""
         found: dict[str, list[EventState]] = {c.id: [] for c in self.site.catalog.components}
         for state in self.events:
-            for component_id in state.event.components:
+            for component_id in state.joined:
                 found[component_id].append(state)
         return MappingProxyType({k: tuple(v) for k, v in found.items()})
 
@@ -173,7 +173,7 @@ def derive(site: Site, now: datetime, *, uptime_days: int = DEFAULT_WINDOW_DAYS)
     events = [
         state for event in reversed(site.events) if (state := event_state(event, now)) is not None
     ]
-    statuses = component_statuses(site, events)
+    statuses = component_statuses(site, events, now)
     return PageState(
         site=site,
         now=now,
@@ -184,13 +184,13 @@ def derive(site: Site, now: datetime, *, uptime_days: int = DEFAULT_WINDOW_DAYS)
     )
 
 
-def component_statuses(site: Site, events: list[EventState]) -> dict[str, ComponentStatus]:
-    """Each component's status: the worst among the active events affecting it."""
+def component_statuses(
+    site: Site, events: list[EventState], now: datetime
+) -> dict[str, ComponentStatus]:
+    """Each component's status: the worst that the active events give it at ``now``."""
     statuses = {c.id: ComponentStatus.OPERATIONAL for c in site.catalog.components}
     for state in events:
-        if not state.is_active:
-            continue
-        for component_id, status in state.event.components.items():
+        for component_id, status in state.component_statuses(now).items():
             if status.severity > statuses[component_id].severity:
                 statuses[component_id] = status
     return statuses

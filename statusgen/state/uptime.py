@@ -6,7 +6,8 @@ Uptime is the share of the counted time without downtime:
   component's ``since`` day and before ``now``, minus the time of maintenance in
   progress on that component (planned work is announced, not an outage);
 * downtime is weighted by the worst status an active incident gives the component at
-  each moment: ``major_outage`` 1, ``partial_outage`` 0.3, ``degraded_performance`` 0.
+  each moment (the status it actually had then, as the incident's updates changed it):
+  ``major_outage`` 1, ``partial_outage`` 0.3, ``degraded_performance`` 0.
 
 The weights are Atlassian Statuspage's, so that the figures read the same as on the
 status pages customers already know: a partial outage leaves most users working, and
@@ -104,14 +105,14 @@ def compute_uptime(
     window_start = _midnight(window[0])
     intervals: dict[str, list[_Interval]] = {c.id: [] for c in catalog.components}
     for state in events:
-        for start, period_end in state.active_periods:
-            end = period_end or now
-            if end <= window_start or end <= start:
-                continue
-            for component_id, status in state.event.components.items():
-                intervals[component_id].append(
-                    _Interval(start, end, status, state.id, state.is_maintenance)
-                )
+        if all(end is not None and end <= window_start for _, end in state.active_periods):
+            continue
+        for component_id in state.joined:
+            intervals[component_id] += (
+                _Interval(start, end, status, state.id, state.is_maintenance)
+                for start, end, status in state.component_periods(component_id, now)
+                if end > window_start
+            )
     return {
         c.id: ComponentUptime(days=_days(window, intervals[c.id], now, c.since))
         for c in catalog.components
