@@ -3,12 +3,22 @@
 MkDocs (or ProperDocs) builds into a fresh folder beside the target, which replaces the
 target only when the build succeeded: a failed build leaves the previous site as it
 was, which matters most when the content being published is about an outage.
+
+The target is replaced wholesale, so it is checked first: statusgen only ever replaces
+a folder that it wrote itself (each built site carries a marker file) or an empty one,
+and never one holding the repository's own files. One build at a time writes into a
+folder (a lock on the folder that holds it), and on Linux the new site takes the old
+one's place in a single ``renameat2(RENAME_EXCHANGE)``, so that a build killed at any
+moment leaves a whole site, the previous one or the new one.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -18,11 +28,23 @@ from datetime import datetime
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
+from statusgen.content.components_file import COMPONENTS_FILE
 from statusgen.content.config import PLUGIN_NAME
+from statusgen.content.loader import INCIDENTS_DIR
 from statusgen.core.errors import StatusgenError
 from statusgen.site.assembly import load_mkdocs_config, mkdocs_messages
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds into one folder are not serialised there
+    fcntl = None  # type: ignore[assignment]
+
+SITE_MARKER = ".statusgen-site"
+"""The file in each built site that says statusgen wrote the folder (and may replace it)."""
+_MARKER_TEXT = b"This folder is a site built by statusgen; the next build replaces it.\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,34 +76,149 @@ def build_site(
     started = time.perf_counter()
     config = load_mkdocs_config(root, now, drills=drills)
     target = (site_dir or Path(config.site_dir)).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    _check_target(target, _protected_paths(root, config))
     with mkdocs_messages() as errors, _source_date(now):
         try:
-            config.site_dir = str(staging)
-            mkdocs_build(config)
-            _replace(target, staging)
-        except MkDocsException as error:
-            # MkDocs logs the cause and raises a bare "Aborted"; report the cause.
-            raise StatusgenError("\n".join(errors) or str(error).strip()) from None
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            with _build_lock(target):
+                _recover_and_clean(target)
+                staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
+                try:
+                    (staging / SITE_MARKER).write_bytes(_MARKER_TEXT)
+                    config.site_dir = str(staging)
+                    mkdocs_build(config)
+                    _replace(target, staging)
+                except MkDocsException as error:
+                    # MkDocs logs the cause and raises a bare "Aborted"; report the cause.
+                    raise StatusgenError("\n".join(errors) or str(error).strip()) from None
+                finally:
+                    shutil.rmtree(staging, ignore_errors=True)
+        except OSError as error:
+            # A full disk, a folder without write access: the previous site is still there.
+            raise StatusgenError(
+                f"cannot write the site into {target}: {error.strerror or error}; "
+                "the previous site is unchanged"
+            ) from None
     timings = config.plugins[PLUGIN_NAME].timings  # type: ignore[attr-defined]
     return BuildResult(target, time.perf_counter() - started, dict(timings))
 
 
+def _protected_paths(root: Path, config: MkDocsConfig) -> list[Path]:
+    """What a site folder must never be, nor contain: the repository and its sources."""
+    paths = [root, Path(config.config_file_path), root / COMPONENTS_FILE, root / INCIDENTS_DIR]
+    paths.append(Path(config.docs_dir))
+    if config.theme.custom_dir:
+        paths.append(Path(config.theme.custom_dir))
+    return [path.resolve() for path in paths]
+
+
+def _check_target(target: Path, protected: list[Path]) -> None:
+    """Refuse a site folder whose replacement would destroy something not built by statusgen.
+
+    :raises StatusgenError: naming the folder and why; nothing has been touched.
+    """
+    for path in protected:
+        if path.is_relative_to(target):
+            what = "is" if path == target else "would contain"
+            raise StatusgenError(
+                f"--site-dir {target}: the site folder {what} {path}, which a build "
+                "replaces entirely; choose a folder of its own, such as site/"
+            )
+        if path.is_dir() and path != protected[0] and target.is_relative_to(path):
+            raise StatusgenError(
+                f"--site-dir {target}: the site folder must not be inside {path} "
+                "(statusgen reads it); choose a folder of its own, such as site/"
+            )
+    if target.exists() and not target.is_dir():
+        raise StatusgenError(f"--site-dir {target}: is a file, not a folder")
+    if target.is_dir() and not (target / SITE_MARKER).is_file() and any(target.iterdir()):
+        raise StatusgenError(
+            f"--site-dir {target}: the folder is not empty and no statusgen build wrote it "
+            f"(it has no {SITE_MARKER} file), so it is not replaced: choose another "
+            "folder, or empty this one yourself"
+        )
+
+
+def _staging_prefix(target: Path) -> str:
+    """The names of this target's staging folders (``.site-statusgen-…``, which the
+    scaffold's .gitignore ignores)."""
+    return f".{target.name}-statusgen-"
+
+
+@contextmanager
+def _build_lock(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder that holds the site for the whole build.
+
+    :raises StatusgenError: when another build holds it.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(target.parent, os.O_RDONLY)
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StatusgenError(
+                    f"another statusgen build is writing into {target.parent}: wait until it "
+                    "has finished, then build again"
+                ) from None
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def _recover_and_clean(target: Path) -> None:
+    """Put back a site that a killed fallback swap left aside, then remove the staging
+    folders that killed builds left (only folders with statusgen's name and marker)."""
+    prefix = _staging_prefix(target)
+    previous = target.with_name(f"{prefix}previous")
+    if not target.exists() and (previous / SITE_MARKER).is_file():
+        previous.rename(target)
+    for folder in target.parent.glob(f"{prefix}*"):
+        if folder.is_dir() and not folder.is_symlink():
+            if (folder / SITE_MARKER).is_file():
+                shutil.rmtree(folder)
+            elif not any(folder.iterdir()):
+                folder.rmdir()  # killed before its marker was written
+
+
 def _replace(target: Path, staging: Path) -> None:
-    """Put ``staging`` in place of ``target`` with renames, so readers of the folder see
-    the old site or the new one, never half of each."""
+    """Put ``staging`` in place of ``target``, so readers of the folder see the old site
+    or the new one, never half of each, even if the process is killed half-way."""
     staging.chmod(0o755)  # mkdtemp makes it private; a site is for everyone to read
     if not target.exists():
         staging.rename(target)
-        return
-    previous = target.with_name(f".{target.name}-previous")
-    shutil.rmtree(previous, ignore_errors=True)
-    target.rename(previous)
-    staging.rename(target)
-    shutil.rmtree(previous, ignore_errors=True)
+    elif _exchange(staging, target):
+        shutil.rmtree(staging)  # which now holds the previous site
+    else:
+        # Two renames: a kill between them leaves the site aside, and the next build
+        # puts it back (_recover_and_clean).
+        previous = target.with_name(f"{_staging_prefix(target)}previous")
+        shutil.rmtree(previous, ignore_errors=True)
+        target.rename(previous)
+        staging.rename(target)
+        shutil.rmtree(previous)
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders' names in one step: ``renameat2(RENAME_EXCHANGE)`` (Linux 3.15
+    and glibc 2.28 or later). False where it does not exist (other systems, some file
+    systems): the caller then renames twice."""
+    if sys.platform != "linux":
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    names = os.fsencode(first), os.fsencode(second)
+    if renameat2(_AT_FDCWD, names[0], _AT_FDCWD, names[1], _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 @contextmanager

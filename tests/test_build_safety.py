@@ -1,0 +1,180 @@
+"""``statusgen build`` never destroys what it did not write, and a build killed at any
+moment leaves a whole site: the real command, real folders, real signals."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from statusgen.site.build import SITE_MARKER
+from tests.conftest import RepoWriter, snapshot, statusgen
+from tests.test_site import INCIDENT, make_site, tree
+
+NOW = "2026-11-30 12:00 UTC"
+LATER = "2026-12-30 12:00 UTC"
+
+
+@pytest.fixture
+def repo(make_repo: RepoWriter) -> Path:
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / "notes.txt").write_text("the user's own file\n")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("site_dir", "message"),
+    [
+        (".", "the site folder is {root}, which a build replaces entirely"),
+        ("..", "the site folder would contain {root}, which a build replaces entirely"),
+        ("/", "the site folder would contain {root}, which a build replaces entirely"),
+        ("incidents", "the site folder is {root}/incidents"),
+        ("pages", "the site folder is {root}/pages"),
+        ("incidents/site", "must not be inside {root}/incidents"),
+        ("pages/site", "must not be inside {root}/pages"),
+    ],
+)
+def test_a_site_folder_that_holds_the_repository_is_refused(
+    repo: Path, site_dir: str, message: str
+) -> None:
+    before = snapshot(repo.parent)
+    result = statusgen("build", "--site-dir", site_dir, "--now", NOW, cwd=repo)
+    assert result.returncode == 1
+    assert message.format(root=repo) in result.stderr
+    assert "choose a folder of its own" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(repo.parent) == before
+    assert (repo / ".git").is_dir()
+
+
+def test_a_folder_of_the_users_files_is_not_replaced(repo: Path, tmp_path: Path) -> None:
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "thesis.odt").write_bytes(b"years of work")
+    before = snapshot(tmp_path)
+    result = statusgen("build", "--root", repo, "--site-dir", documents, "--now", NOW)
+    assert result.returncode == 1
+    assert f"--site-dir {documents}: the folder is not empty and no statusgen build" in (
+        result.stderr
+    )
+    assert snapshot(tmp_path) == before
+
+
+def test_a_theme_folder_is_refused(repo: Path) -> None:
+    (repo / "mkdocs.yml").write_text(
+        (repo / "mkdocs.yml").read_text().replace("  language: en\n", "  custom_dir: theme\n")
+    )
+    (repo / "theme").mkdir()
+    result = statusgen("build", "--site-dir", "theme", "--now", NOW, cwd=repo)
+    assert result.returncode == 1
+    assert f"the site folder is {repo}/theme" in result.stderr
+
+
+def test_an_empty_folder_and_a_built_site_are_replaced(repo: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert statusgen("build", "--root", repo, "--site-dir", empty, "--now", NOW).returncode == 0
+    assert (empty / SITE_MARKER).is_file()
+    assert (empty / "index.html").is_file()
+    again = statusgen("build", "--root", repo, "--site-dir", empty, "--now", LATER)
+    assert again.returncode == 0, again.stderr
+
+
+def test_another_build_into_the_same_folder_is_refused_while_it_runs(repo: Path) -> None:
+    assert statusgen("build", "--now", NOW, cwd=repo).returncode == 0
+    before = tree(repo / "site")
+    # The lock a running build holds: an exclusive flock on the folder holding the site.
+    descriptor = os.open(repo, os.O_RDONLY)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    try:
+        result = statusgen("build", "--now", LATER, cwd=repo)
+    finally:
+        os.close(descriptor)
+    assert result.returncode == 1
+    assert f"another statusgen build is writing into {repo}: wait until it" in result.stderr
+    assert tree(repo / "site") == before
+    assert statusgen("build", "--now", LATER, cwd=repo).returncode == 0
+
+
+def _small_file_limit() -> None:
+    """In the child: files may not grow past 4 KB, as on a disk that is full."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() then fails instead of killing
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+
+def test_a_full_disk_is_a_clear_error_and_the_previous_site_stays(repo: Path) -> None:
+    assert statusgen("build", "--now", NOW, cwd=repo).returncode == 0
+    before = tree(repo / "site")
+    result = subprocess.run(
+        [sys.executable, "-m", "statusgen", "build", "--now", LATER],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        preexec_fn=_small_file_limit,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"cannot write the site into {repo / 'site'}: File too large; the previous" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert tree(repo / "site") == before
+    assert not list(repo.glob(".site-*"))
+
+
+def test_a_build_killed_at_any_moment_leaves_a_whole_site(repo: Path) -> None:
+    sites = {}
+    for now in (NOW, LATER):
+        started = time.monotonic()
+        assert statusgen("build", "--now", now, cwd=repo).returncode == 0
+        duration = time.monotonic() - started
+        sites[now] = tree(repo / "site")
+    assert sites[NOW] != sites[LATER]
+    current = LATER
+    # Twelve moments from the start of the process to its end, the swap among them.
+    for delay in [duration * i / 12 for i in range(1, 13)]:
+        other = NOW if current == LATER else LATER
+        process = subprocess.Popen(
+            [sys.executable, "-m", "statusgen", "build", "--now", other],
+            cwd=repo,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        found = tree(repo / "site")
+        assert found in (sites[NOW], sites[LATER]), f"half a site after a kill at {delay:.2f} s"
+        current = NOW if found == sites[NOW] else LATER
+    result = statusgen("build", "--now", NOW, cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert tree(repo / "site") == sites[NOW]
+    assert not list(repo.glob(".site-*")), "a later build removes what killed builds left"
+
+
+def test_a_site_left_aside_by_a_killed_fallback_swap_is_put_back(repo: Path) -> None:
+    """Where renameat2 does not exist the swap is two renames; a kill between them
+    leaves the site under its "previous" name, and the next build starts from it."""
+    assert statusgen("build", "--now", NOW, cwd=repo).returncode == 0
+    (repo / "site").rename(repo / ".site-statusgen-previous")
+    (repo / ".site-statusgen-abc123").mkdir()  # a staging folder killed before its marker
+    result = statusgen("build", "--site-dir", "site", "--now", LATER, cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert (repo / "site" / "index.html").is_file()
+    assert not list(repo.glob(".site-*"))
+
+
+def test_folders_that_only_look_like_staging_are_left_alone(repo: Path) -> None:
+    mine = repo / ".site-statusgen-photos"
+    mine.mkdir()
+    (mine / "cat.jpg").write_bytes(b"\xff\xd8")
+    assert statusgen("build", "--now", NOW, cwd=repo).returncode == 0
+    assert (mine / "cat.jpg").read_bytes() == b"\xff\xd8"
