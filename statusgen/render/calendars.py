@@ -17,6 +17,7 @@ from icalendar import Calendar, Event, vDuration
 
 from statusgen.core.model import Maintenance
 from statusgen.render.context import RenderContext
+from statusgen.render.markup import plain_text
 from statusgen.render.urls import component_path, incident_path
 from statusgen.state.events import EventState
 
@@ -104,7 +105,7 @@ class CalendarBuilder:
         event.add("summary", maintenance.title)
         # Markdown is written to be read as plain text: the latest update as written,
         # then the page, since many applications do not show the URL property.
-        event.add("description", f"{state.last_update.body}\n\n{url}".lstrip())
+        event.add("description", f"{plain_text(state.last_update.body)}\n\n{url}".lstrip())
         event.add("url", url)
         event.add("status", "CANCELLED" if state.is_cancelled else "CONFIRMED")
         # Maintenance is information, not a meeting: it must not mark anyone busy.

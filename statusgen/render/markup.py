@@ -1,21 +1,95 @@
-"""Markdown of updates and postmortems, rendered to HTML once per build.
+"""Markdown of updates and postmortems, rendered to safe HTML once per build.
 
-Pages and feeds show the same text; rendering it here, with the site's own Markdown
-extensions, means each text is converted once and looks the same everywhere.
+Pages, feeds and e-mail show the same text; rendering it here, with the site's own
+Markdown extensions, means each text is converted once and looks the same everywhere.
+
+Incident authors are reviewed, not trusted with script: Markdown lets raw HTML through,
+so the HTML is then cleaned with nh3 (the Rust ``ammonia`` allow-list sanitiser). What
+is kept is what a status update needs: paragraphs, headings, lists, emphasis, code,
+quotes, tables, links (http, https, mailto and relative) and images from the site
+itself. Everything else goes: scripts and styles with their content, event handlers,
+frames, forms, ``javascript:`` and ``data:`` URLs, comments.
+
+Outputs that carry the Markdown itself rather than HTML (the API's update bodies,
+calendar descriptions, chat notifications) get :func:`plain_text`: the same Markdown
+with every HTML tag taken out, so that no consumer that renders it can run markup.
 """
 
 from __future__ import annotations
 
+import functools
+import html
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import markdown
+import nh3
 
 DEFAULT_EXTENSIONS = ("tables", "fenced_code", "sane_lists")
 
+ALLOWED_TAGS = frozenset(
+    {
+        *("p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "span"),
+        *("strong", "b", "em", "i", "del", "s", "ins", "mark", "sub", "sup", "small"),
+        *("code", "pre", "kbd", "samp", "abbr", "ul", "ol", "li", "dl", "dt", "dd"),
+        *("a", "img", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"),
+    }
+)
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"style", "align", "colspan", "rowspan"},
+    "td": {"style", "align", "colspan", "rowspan"},
+    # Heading anchors (the toc extension), code highlighting and admonitions.
+    **{tag: {"id"} for tag in ("h2", "h3", "h4", "h5", "h6")},
+    **{tag: {"class"} for tag in ("code", "pre", "div", "span")},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+#: Table cells keep their alignment (Python-Markdown writes it as a style), nothing else.
+STYLE_PROPERTIES = frozenset({"text-align"})
+
+
+def _site_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """An image is shown only from the site itself: a relative URL, never another host
+    (a tracker, or a picture that pretends to be part of the page)."""
+    if tag == "img" and attribute == "src" and (":" in value.split("/", 1)[0] or "//" in value):
+        return None
+    return value
+
+
+def sanitize(html: str) -> str:
+    """``html`` with only the allowed tags, attributes and URLs left."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_site_images_only,
+        url_schemes=set(URL_SCHEMES),
+        filter_style_properties=set(STYLE_PROPERTIES),
+        link_rel=None,
+    )
+
+
+# ``<https://example.com>`` is a Markdown link, not a tag: it is kept, without brackets.
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^\s<>]+)>")
+# What would start a tag once entities are decoded (``&lt;b&gt;`` written as text).
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_text(markdown_text: str) -> str:
+    """``markdown_text`` with its raw HTML removed: tags go, the text between them stays
+    (but not that of scripts and styles), and nothing left can open a tag."""
+    text = nh3.clean(_AUTOLINK.sub(r"\1", markdown_text), tags=set())
+    return _TAG_START.sub("&lt;", html.unescape(text))
+
 
 class MarkdownRenderer:
-    """Converts Markdown to HTML with one reusable converter, remembering each result."""
+    """Converts Markdown to sanitised HTML with one reusable converter, remembering
+    each result."""
 
     def __init__(
         self,
@@ -32,5 +106,5 @@ class MarkdownRenderer:
         if not text.strip():
             return ""
         if text not in self._cache:
-            self._cache[text] = self._converter.reset().convert(text)
+            self._cache[text] = sanitize(self._converter.reset().convert(text))
         return self._cache[text]

@@ -21,6 +21,7 @@ from statusgen.core.model import (
     Update,
 )
 from statusgen.core.timestamps import compact_timestamp, isoformat
+from statusgen.render.markup import plain_text
 from statusgen.render.urls import incident_path
 from statusgen.state.events import EventState
 from statusgen.state.page import PageState
@@ -224,7 +225,7 @@ class StatuspageDocuments:
                 {
                     "id": update_id(event.id, update),
                     "status": status,
-                    "body": update.body,
+                    "body": plain_text(update.body),
                     "incident_id": event.id,
                     "created_at": isoformat(update.at),
                     "updated_at": isoformat(update.at),

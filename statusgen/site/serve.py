@@ -57,16 +57,18 @@ CONTENT_TYPES = {
     ".json": "application/json",
     ".svg": "image/svg+xml",
 }
-LIVE_RELOAD = """<script>
-(function () {{
-  var seen = "{fingerprint}";
+RELOAD_SCRIPT_PATH = "/.statusgen/reload.js"
+# A script of the site's own, not an inline one: the pages' Content-Security-Policy
+# allows no inline script. It reads the fingerprint the page was rendered with.
+RELOAD_SCRIPT = f"""(function () {{
+  var seen = document.currentScript.getAttribute("data-fingerprint");
   setInterval(function () {{
-    fetch("{path}").then(function (r) {{ return r.text(); }}).then(function (now) {{
+    fetch("{FINGERPRINT_PATH}").then(function (r) {{ return r.text(); }}).then(function (now) {{
       if (now !== seen) location.reload();
     }}).catch(function () {{}});
   }}, 300);
 }})();
-</script>"""
+"""
 
 
 class Preview:
@@ -159,6 +161,8 @@ class Preview:
         if url_path == FINGERPRINT_PATH:
             self.refresh()
             return 200, "text/plain", self.fingerprint.encode()
+        if url_path == RELOAD_SCRIPT_PATH:
+            return 200, "text/javascript", RELOAD_SCRIPT.encode()
         self.refresh()
         path = unquote(url_path).lstrip("/")
         if path == "index.html" or path.endswith("/index.html"):
@@ -211,7 +215,9 @@ class Preview:
             return page.read_bytes() if page.is_file() else None
 
     def _with_reload(self, page: bytes) -> bytes:
-        script = LIVE_RELOAD.format(fingerprint=self.fingerprint, path=FINGERPRINT_PATH)
+        script = (
+            f'<script src="{RELOAD_SCRIPT_PATH}" data-fingerprint="{self.fingerprint}"></script>'
+        )
         return page.replace(b"</body>", script.encode() + b"</body>", 1)
 
     def _error_page(self) -> bytes:
