@@ -16,12 +16,16 @@ from __future__ import annotations
 import copy
 import email
 import json
+import logging
 import os
+import random
 import re
 import socket
+import string
 import subprocess
 import sys
 import threading
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,6 +43,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from click.testing import CliRunner, Result
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
 
 from statusgen.cli import main
 from statusgen.workflow.notify.ledger import LEDGER_BRANCH, LEDGER_FILE
@@ -912,10 +918,10 @@ def test_dry_run_prints_each_message_and_its_targets_and_sends_nothing(
     assert len(blocks) == 2
     opened, scheduled = blocks
     head, _, message = opened.partition("\n")
-    # Targets are named without anything that could be a secret: scheme, host, ledger id.
+    # Targets are named without anything that could be a secret: scheme and ledger id.
     assert re.fullmatch(
-        rf"{re.escape(OPENED_KEY)} → mailto://example\.com \(target [0-9a-f]{{16}}\), "
-        r"json://127\.0\.0\.1 \(target [0-9a-f]{16}, components api\)",
+        rf"{re.escape(OPENED_KEY)} → mailto:// \(target [0-9a-f]{{16}}\), "
+        r"json:// \(target [0-9a-f]{16}, components api\)",
         head,
     ), head
     assert message.startswith(f"{OPENED_TITLE}\n\nWe see elevated error rates.")
@@ -1019,3 +1025,174 @@ def test_targets_from_the_file_named_by_statusgen_notify_config(
     assert result.returncode == 0, result.stderr
     assert http.titles("api-team") == [OPENED_TITLE]
     assert [i for i, _ in http.incidents("statuspage")] == [API, MAINTENANCE]
+
+
+# No secret of any apprise URL in any output ---------------------------------------------
+# Every kind of URL that apprise ships: each target is a plausible URL of its scheme, built
+# from apprise's own templates, with a token-shaped value in each part.
+
+#: The schemes whose host part is the secret (issue 11): each must be among those built.
+HOST_IS_SECRET = ("ntfy", "pbul", "join", "pover", "tgram")
+
+
+@dataclass(frozen=True)
+class Sample:
+    scheme: str
+    url: str
+    secrets: tuple[str, ...]
+
+
+class _Values:
+    """Values for the tokens of apprise's URL templates: random letters and digits
+    (never a word or a date that could appear in a message by chance)."""
+
+    def __init__(self) -> None:
+        self.random = random.Random(11)
+
+    def token(self, length: int, alphabet: str = string.ascii_letters + string.digits) -> str:
+        start = "".join(self.random.choice(string.ascii_letters) for _ in range(2))
+        return start + "".join(self.random.choice(alphabet) for _ in range(length - 2))
+
+    def candidates(self) -> Iterator[str]:
+        yield self.token(24)
+        yield "1" + "".join(self.random.choice(string.digits) for _ in range(10))  # a phone
+        for length in (12, 32, 16, 20, 10, 36, 40, 43, 44, 64, 8):
+            yield self.token(length)
+            yield self.token(length, string.ascii_lowercase + string.digits)
+            yield self.token(length, "0123456789abcdef")
+            yield "".join(self.random.choice(string.digits) for _ in range(length))
+
+    def value(self, name: str, spec: dict[str, Any]) -> str | None:
+        kind = str(spec.get("type", "string"))
+        if kind == "int":
+            return "8443" if name == "port" else str(max(int(spec.get("min", 1)), 1))
+        if kind.startswith("choice"):
+            return str(spec["values"][0])
+        if kind == "bool":
+            return "yes"
+        regex = spec.get("regex")
+        pattern = re.compile(regex[0], re.I if "i" in (regex[1] or "") else 0) if regex else None
+        value = next((v for v in self.candidates() if not pattern or pattern.match(v)), None)
+        if value is None and pattern is not None:
+            alphabet = string.ascii_letters + string.digits + "-_:+="
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # .example() outside a @given test
+                try:
+                    strategy = st.from_regex(pattern, fullmatch=True, alphabet=alphabet)
+                    value = strategy.filter(lambda v: len(v) >= 8).example()
+                except HypothesisException:
+                    return None  # the scheme is counted as not built
+        if value is not None and kind == "email":
+            value = f"{value}@{self.token(10).lower()}.example"
+        return value
+
+
+def apprise_samples() -> tuple[list[Sample], list[str]]:
+    """One URL for each enabled apprise service, and the schemes none could be built for."""
+    values = _Values()
+    samples, missing = [], []
+    logging.getLogger("apprise").setLevel(logging.CRITICAL)  # its warnings for rejected tries
+    for schema in apprise.Apprise().details()["schemas"]:
+        tokens = schema["details"]["tokens"]
+        protocols = [*(schema.get("protocols") or ()), *(schema.get("secure_protocols") or ())]
+        if not protocols:
+            continue
+        scheme = protocols[0]
+        for template in schema["details"]["templates"]:
+            parts = {"schema": scheme}
+            secrets: list[str] = []
+            for name in re.findall(r"{(\w+)}", template):
+                if name == "schema":
+                    continue
+                value = values.value(name, tokens.get(name, {}))
+                if value is None:
+                    break
+                parts[name] = value
+                if not str(tokens.get(name, {}).get("type", "")).startswith(("int", "choice")):
+                    secrets.append(value)
+            else:
+                url = template.format(**parts)
+                if apprise.Apprise().add(url):
+                    samples.append(Sample(scheme, url, tuple(secrets)))
+                    break
+        else:
+            missing.append(scheme)
+    logging.getLogger("apprise").setLevel(logging.NOTSET)
+    return samples, missing
+
+
+@pytest.fixture(scope="module")
+def samples() -> list[Sample]:
+    built, missing = apprise_samples()
+    assert {s.scheme for s in built} >= set(HOST_IS_SECRET)
+    assert len(built) >= 0.9 * (len(built) + len(missing)), f"no URL built for {missing}"
+    return built
+
+
+def assert_no_secret(samples: list[Sample], *outputs: str) -> None:
+    text = "\n".join(outputs)
+    leaked = [(s.scheme, secret) for s in samples for secret in s.secrets if secret in text]
+    assert not leaked, f"secrets shown: {leaked[:10]}"
+
+
+def run_notify(
+    story: Story, samples: list[Sample], *options: str
+) -> subprocess.CompletedProcess[str]:
+    """``statusgen notify`` as CI runs it, every sample as a target: what the job log shows."""
+    variables = dict(os.environ, **{URLS_VARIABLE: "\n".join(s.url for s in samples)})
+    since, until = story.revisions["base"], story.revisions["opened"]
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "statusgen",
+            "notify",
+            "--root",
+            str(story.root),
+            *options,
+            "--since",
+            since,
+            "--until",
+            until,
+            "--now",
+            AT_OPENING,
+        ],
+        capture_output=True,
+        text=True,
+        env=variables,
+        check=False,
+    )
+
+
+def test_a_dry_run_names_every_kind_of_target_without_its_secrets(
+    story: Story, samples: list[Sample]
+) -> None:
+    result = run_notify(story, samples, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert f"2 notices, {len(samples)} targets (dry run)" in result.stderr
+    for sample in samples:
+        assert f"{sample.scheme}:// (target " in result.stdout
+    assert_no_secret(samples, result.stdout, result.stderr)
+
+
+def test_failed_deliveries_and_the_ledger_show_no_secret(
+    story: Story, samples: list[Sample]
+) -> None:
+    """Every target fails (nothing answers on the network here): the failures, apprise's
+    log and the ledger name each target by its scheme and id only."""
+    result = run_notify(story, samples)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(r"failed: \S+ to tgram:// \(target [0-9a-f]{16}\)", result.stderr)
+    assert_no_secret(samples, result.stdout, result.stderr, ledger_text(story))
+
+
+@pytest.mark.parametrize("url", ["tgram://N0tAb0tT0kenXyz123/", "ntfy://h0st-s3cret:99999999/x"])
+def test_a_rejected_url_is_named_by_its_scheme_only(story: Story, url: str) -> None:
+    sample = Sample(url.partition("://")[0], url, ("N0tAb0tT0kenXyz123", "h0st-s3cret"))
+    result = run_notify(story, [sample], "--dry-run")
+    assert result.returncode == 1
+    assert f"{URLS_VARIABLE}, line 1: '{sample.scheme}://…' is not a URL apprise understands" in (
+        result.stderr
+    )
+    assert_no_secret([sample], result.stdout, result.stderr)

@@ -19,7 +19,7 @@ from benchmarks.run import serving, wait_for
 from statusgen.content.loader import load_site
 from statusgen.core.errors import StatusgenError
 from statusgen.site.build import build_site
-from statusgen.site.serve import FINGERPRINT_PATH, Preview
+from statusgen.site.serve import FINGERPRINT_PATH, RELOAD_SCRIPT_PATH, Preview
 from tests.conftest import RepoWriter, statusgen
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -395,7 +395,13 @@ def test_preview_shows_errors_until_they_are_fixed(make_repo: RepoWriter) -> Non
     preview = Preview(root)
     status, content_type, body = preview.respond("/")
     assert (status, content_type) == (200, "text/html; charset=utf-8")
-    assert FINGERPRINT_PATH.encode() in body  # the page reloads itself on changes
+    # The page reloads itself on changes, with a script of the site's own (the pages'
+    # Content-Security-Policy forbids inline script).
+    assert f'<script src="{RELOAD_SCRIPT_PATH}" data-fingerprint='.encode() in body
+    assert b"<script>" not in body
+    status, content_type, script = preview.respond(RELOAD_SCRIPT_PATH)
+    assert (status, content_type) == (200, "text/javascript")
+    assert FINGERPRINT_PATH.encode() in script
     incident = root / "incidents/2026-11-28-api.md"
     incident.write_text(INCIDENT.replace("api:", "apii:"))
     status, _, body = preview.respond("/incidents/2026-11-28-api/")

@@ -2,8 +2,9 @@
 
 apprise delivers to e-mail, Slack, Discord, Teams, Mattermost, Telegram, ntfy, Pushover,
 SMS gateways and plain webhooks. A target is known by a hash of its URL and described
-without its secrets: tokens hide in paths, queries and user names, and job logs are
-often public.
+by its scheme and that hash only: secrets hide in every part of a URL (the host of
+``ntfy://`` and ``tgram://``, paths, queries, user names), and job logs are often public.
+For the same reason apprise's own log, which names hosts and URLs, is never shown.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import urllib.error
 import urllib.request
 from datetime import datetime
@@ -31,6 +33,10 @@ from statusgen.workflow.notify.messages import Message
 
 WEBHOOK_PREFIX = "statuspage+"
 WEBHOOK_TIMEOUT = 10
+
+# apprise logs through the root logger's last-resort handler otherwise (on stderr).
+logging.getLogger("apprise").addHandler(logging.NullHandler())
+logging.getLogger("apprise").propagate = False
 
 
 class Target(Protocol):
@@ -75,16 +81,19 @@ class AppriseTarget:
     ) -> None:
         self.apprise = apprise.Apprise()
         if not self.apprise.add(url):
-            raise ValueError(f"'{_describe(url)}' is not a URL apprise understands")
+            raise ValueError(f"'{_scheme(url)}://…' is not a URL apprise understands")
         self.id, self.tags, self.drills, self.team = _target_id(url), tags, drills, team
         self.description = _describe(url, self.id, tags, drills, team)
+        # E-mail and other HTML channels get statusgen's sanitised HTML: apprise's own
+        # Markdown conversion would pass any HTML and javascript: link through.
+        self.wants_html = self.apprise[0].notify_format == apprise.NotifyFormat.HTML
 
     def send(self, notice: Notice, message: Message) -> bool:
-        return bool(
-            self.apprise.notify(
-                title=message.title, body=message.body, body_format=apprise.NotifyFormat.MARKDOWN
-            )
-        )
+        if self.wants_html:
+            body, body_format = message.html, apprise.NotifyFormat.HTML
+        else:
+            body, body_format = message.body, apprise.NotifyFormat.MARKDOWN
+        return bool(self.apprise.notify(title=message.title, body=body, body_format=body_format))
 
 
 class WebhookPayloads:
@@ -160,19 +169,15 @@ class StatuspageWebhook:
             return False
 
 
+def _scheme(url: str) -> str:
+    return url.partition("://")[0].lower()
+
+
 def _describe(
-    url: str,
-    target_id: str | None = None,
-    tags: frozenset[str] = frozenset(),
-    drills: bool = False,
-    team: bool = False,
+    url: str, target_id: str, tags: frozenset[str], drills: bool = False, team: bool = False
 ) -> str:
-    """A target in words that never show a secret: its scheme, its host, its ledger id,
-    whether it is bound to drills or to the team, and its components."""
-    parts = urlsplit(url)
-    where = f"{parts.scheme}://{parts.hostname or '…'}"
-    if target_id is None:
-        return where
+    """A target in words that never show a secret: its scheme, its ledger id, whether it
+    is bound to drills or to the team, and its components (``ntfy:// (target 1a2b…)``)."""
     limited = f", components {','.join(sorted(tags))}" if tags else ""
     bound = (", drills" if drills else "") + (", the team" if team else "")
-    return f"{where} (target {target_id}{bound}{limited})"
+    return f"{_scheme(url)}:// (target {target_id}{bound}{limited})"

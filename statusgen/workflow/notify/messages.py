@@ -9,17 +9,19 @@ from statusgen.content.config import SiteConfig
 from statusgen.core.model import Catalog, Maintenance, MaintenanceStatus
 from statusgen.core.timestamps import format_timestamp
 from statusgen.render.i18n import Language
+from statusgen.render.markup import MarkdownRenderer, plain_text
 from statusgen.render.urls import incident_path, postmortem_path
 from statusgen.workflow.notices import Notice, NoticeKind
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """What a notice says. The body is Markdown: apprise sends it as HTML by e-mail and
-    as plain text to chat and SMS."""
+    """What a notice says: Markdown for chat and SMS, and the same as sanitised HTML for
+    e-mail. Neither carries markup from the update (see statusgen.render.markup)."""
 
     title: str
     body: str
+    html: str
 
 
 class Composer:
@@ -28,6 +30,7 @@ class Composer:
 
     def __init__(self, catalog: Catalog, config: SiteConfig, language: Language) -> None:
         self.catalog, self.config, self.language = catalog, config, language
+        self.markdown = MarkdownRenderer()
 
     def message(self, notice: Notice) -> Message:
         event = notice.state.event
@@ -43,7 +46,7 @@ class Composer:
             link = incident_path(event.id)
         parts = []
         if notice.update is not None and notice.update.body:
-            parts.append(notice.update.body)
+            parts.append(plain_text(notice.update.body))
         if isinstance(event, Maintenance):
             window = (
                 f"{format_timestamp(event.scheduled_start)} → "
@@ -57,7 +60,7 @@ class Composer:
         title = f"{what}: {event.title}"
         if event.is_drill:
             title = f"[{language.gettext('Drill')}] {title}"  # never mistaken for the real thing
-        return Message(title=title, body="\n\n".join(parts))
+        return self._message(title, parts)
 
     def _reminder(self, notice: Notice) -> Message:
         """For the team: which incident went quiet, since when, and the command to post."""
@@ -71,7 +74,11 @@ class Composer:
             self.config.absolute_url(incident_path(state.id)),
         ]
         title = gettext("Update overdue: {title}").format(title=state.event.title)
-        return Message(title=title, body="\n\n".join(body))
+        return self._message(title, body)
+
+    def _message(self, title: str, paragraphs: list[str]) -> Message:
+        body = "\n\n".join(paragraphs)
+        return Message(title=title, body=body, html=self.markdown.html(body))
 
 
 _WINDOW_STATUS = {

@@ -37,8 +37,9 @@ DRILLS_TAG = "@drills"
 TEAM_TAG = "@team"
 BINDINGS = (DRILLS_TAG, TEAM_TAG)
 
-# "tag1, tag2 = URL" or "URL": tags come before the first "=" that precedes "://".
-_LINE = re.compile(r"(?:(?P<tags>[^=:/]*?)\s*=\s*)?(?P<url>[A-Za-z][\w+.-]*://\S+)")
+# "tag1, tag2 = URL" or "URL": tags come before the first "=" that precedes "://". Some
+# apprise schemes start with a digit (46elks://), and some URLs end there (syslog://).
+_LINE = re.compile(r"(?:(?P<tags>[^=:/]*?)\s*=\s*)?(?P<url>[A-Za-z0-9][\w+.-]*://\S*)")
 
 
 def read_targets(
