@@ -615,7 +615,8 @@ def test_postmortem_draft_with_the_timeline(root: Path) -> None:
         "A configuration change overloaded the connection pool. |",
         f"| 2026-11-28 15:40 UTC | resolved | {default_text('resolved', components='API')} |",
     ]
-    assert "blameless" in postmortem.lower()
+    assert "blameless" in text.lower(), "the guidance, in a comment of the file"
+    assert "blameless" not in postmortem.lower(), "a comment is never published"
     assert "TODO" in postmortem
 
 

@@ -552,3 +552,14 @@ def test_uncommitted_changes_are_named_or_compared_with_worktree(history: Histor
     both = diff(history.root, "HEAD", "HEAD", "--worktree")
     assert both.exit_code == 2
     assert "give HEAD or --worktree, not both" in both.stderr
+
+
+def test_hidden_comments_are_shown_to_reviewers_verbatim(history: History) -> None:
+    base = history.repo.head.commit.hexsha
+    name = f"incidents/{DASHBOARD}.md"
+    text = (history.root / name).read_text(encoding="utf-8")
+    hidden = "<!-- <img src=https://tracker.example/p.gif> call ```ops``` -->"
+    history.commit("A comment", {name: text.replace("\n## ", f"\n{hidden}\n## ", 1)})
+    shown = report(history.root, base)
+    assert f"- **Hidden comment** in {link('Slow dashboard', DASHBOARD)}, line " in shown
+    assert "  ````\n  <img src=https://tracker.example/p.gif> call ```ops```\n  ````" in shown

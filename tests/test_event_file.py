@@ -684,8 +684,58 @@ def test_html_comments_are_allowed_anywhere_and_hide_headings(make_repo: RepoWri
     )
     (update,) = event.updates
     assert update.at == datetime(2026, 11, 28, 14, 2, tzinfo=UTC)
-    assert "## not a heading" in update.body
+    # Comments are taken out of the text (never published) and kept for reviewers.
+    assert update.body == "Looking."
     assert event.postmortem is None
+    assert [(c.line, c.text) for c in event.comments] == [
+        (6, "Draft: check with the on-call team before merging."),
+        (8, "## 2026-11-28 13:00 UTC — investigating\n# Postmortem"),
+        (13, "an inline note"),
+        (14, "a note\n## not a heading"),
+    ]
+
+
+def test_comments_in_code_stay_and_comments_in_the_postmortem_go(make_repo: RepoWriter) -> None:
+    event = incident_of(
+        make_repo,
+        """
+        ---
+        title: API errors
+        impact: major
+        components: [api]
+        ---
+        ## 2026-11-28 14:02 UTC — resolved <!-- in the heading -->
+        Fixed <!-- spanning
+        two lines --> for good.
+        ```html
+        <!-- an example, in code -->
+        ```
+
+        # Postmortem
+        Cause <!-- internal ticket OPS-1234 -->found.
+        ```
+        <!-- code in the postmortem -->
+        ```
+        """,
+    )
+    (update,) = event.updates
+    assert update.body == "Fixed \n for good.\n```html\n<!-- an example, in code -->\n```"
+    assert event.postmortem == "Cause found.\n```\n<!-- code in the postmortem -->\n```"
+    assert "OPS-1234" in event.comments[-1].text
+
+
+def test_an_unclosed_comment_in_the_postmortem_is_an_error(make_repo: RepoWriter) -> None:
+    root = make_repo(
+        {
+            "2026-11-28-api.md": "---\ntitle: A\nimpact: minor\ncomponents: [api]\n---\n"
+            "## 2026-11-28 14:02 UTC — resolved\nFixed.\n\n# Postmortem\nText <!-- open\n"
+        }
+    )
+    _, errors = read_site(root)
+    assert [str(e) for e in errors] == [
+        "incidents/2026-11-28-api.md:10: this HTML comment is never closed: "
+        "add a line '-->' where it ends"
+    ]
 
 
 def test_heading_without_space_after_hashes_counts_as_a_heading(make_repo: RepoWriter) -> None:

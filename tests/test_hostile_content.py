@@ -48,6 +48,7 @@ PAYLOADS = (
     "<div onclick=alert('div')>click</div>",
     "&lt;script&gt;alert('entity')&lt;/script&gt;",
 )
+COMMENT = "internal-note-5e1f: customer Acme's database"
 SAFE = (
     "A [link](https://example.com/status) and [mail](mailto:ops@example.com).",
     "![graph](/assets/graph.png)",
@@ -61,13 +62,17 @@ def incident_text() -> str:
         f"## 2026-11-28 14:{10 + index:02d} UTC — update\n{payload}\n"
         for index, payload in enumerate(PAYLOADS)
     ]
-    updates.append("## 2026-11-28 14:00 UTC — investigating\n" + "\n\n".join(SAFE) + "\n")
+    updates.append(
+        "## 2026-11-28 14:00 UTC — investigating\n"
+        + "\n\n".join(SAFE)
+        + f"\nSee the runbook <!-- {COMMENT} -->.\n<!--\n{COMMENT} on two lines\n-->\n"
+    )
     return (
         "---\ntitle: Hostile\nimpact: minor\ncomponents: [api]\n---\n\n"
         + "\n".join(reversed(updates))
         + "\n## 2026-11-28 15:00 UTC — resolved\nDone.\n\n# Postmortem\n"
         + "\n\n".join(PAYLOADS)
-        + "\n"
+        + f"\n<!-- {COMMENT} in the postmortem -->\n"
     )
 
 
@@ -195,6 +200,19 @@ def test_notifications_carry_no_markup_from_an_update(built: tuple[Path, Path]) 
         message = composer.message(notice)
         assert markup_problems(message.html) == [], notice.key
         assert "<" not in message.body.replace("a < b", ""), message.body
+
+
+def test_no_output_publishes_an_html_comment(built: tuple[Path, Path]) -> None:
+    files = [p for p in built[1].rglob("*") if p.is_file()]
+    assert len(files) > 20
+    for path in files:
+        assert b"internal-note-5e1f" not in path.read_bytes(), path
+    head = load_site(built[0])
+    notices = find_notices(head.__class__(catalog=head.catalog, events=()), head, NOW, None, set())
+    composer = Composer(head.catalog, SiteConfig(name="S"), Language("en"))
+    for notice in notices:
+        message = composer.message(notice)
+        assert "internal-note-5e1f" not in message.body + message.html
 
 
 def test_plain_text_keeps_text_and_drops_every_tag() -> None:

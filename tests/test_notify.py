@@ -1187,7 +1187,9 @@ def test_failed_deliveries_and_the_ledger_show_no_secret(
     assert_no_secret(samples, result.stdout, result.stderr, ledger_text(story))
 
 
-@pytest.mark.parametrize("url", ["tgram://N0tAb0tT0kenXyz123/", "ntfy://h0st-s3cret:99999999/x"])
+@pytest.mark.parametrize(
+    "url", ["tgram://N0tAb0tT0kenXyz123/", "join://h0st-s3cret", "pover://h0st-s3cret"]
+)
 def test_a_rejected_url_is_named_by_its_scheme_only(story: Story, url: str) -> None:
     sample = Sample(url.partition("://")[0], url, ("N0tAb0tT0kenXyz123", "h0st-s3cret"))
     result = run_notify(story, [sample], "--dry-run")

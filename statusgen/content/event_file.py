@@ -39,6 +39,7 @@ from statusgen.core.model import (
     INCIDENT_IMPACTS,
     ComponentStatus,
     EventType,
+    HiddenComment,
     Impact,
     Incident,
     IncidentStatus,
@@ -134,6 +135,7 @@ def parse_event(
         "components": header.components,
         "updates": updates,
         "postmortem": body_parts.postmortem,
+        "comments": tuple(body_parts.comments.found),
         "drill_line": header.drill_line,
         "source": SourceLocation(log.path),
     }
@@ -372,41 +374,78 @@ class _Body:
     headings: list[_Heading] = field(default_factory=list)
     postmortem: str | None = None
     stray_text_reported: bool = False
+    comments: _Comments = field(default_factory=lambda: _Comments())
+
+
+class _Comments:
+    """Takes HTML comments out of the body's lines, keeping each for reviewers.
+
+    A comment is never published: it is removed here, so that no renderer, feed, API
+    document or notification ever sees it (Markdown would pass it through to the HTML).
+    ``statusgen diff`` shows the kept ones to reviewers, who must see what is hidden.
+    """
+
+    def __init__(self) -> None:
+        self.found: list[HiddenComment] = []
+        self.is_open = False
+        self._parts: list[str] = []
+        self.open_line = 0
+        """The line where the comment still open began."""
+
+    def visible(self, line: str, number: int) -> str | None:
+        """``line`` without its comments; None when nothing but comments was on it."""
+        if not self.is_open and _COMMENT_START not in line:
+            return line
+        shown: list[str] = []
+        rest = line
+        while rest:
+            if self.is_open:
+                hidden, closes, rest = rest.partition(_COMMENT_END)
+                self._parts.append(hidden)
+                if not closes:
+                    break
+                self.is_open = False
+                text = "\n".join(self._parts).strip()
+                self.found.append(HiddenComment(self.open_line, text))
+            else:
+                before, opens, rest = rest.partition(_COMMENT_START)
+                shown.append(before)
+                if opens:
+                    self.is_open, self._parts, self.open_line = True, [], number
+        text = "".join(shown)
+        return text if text.strip() else None
 
 
 def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
     result = _Body()
-    verbatim_end: str | None = None  # the end of the fenced code or HTML comment we are in
-    verbatim_start = 0
+    comments = result.comments
+    fence: str | None = None  # the fence of the code block we are in
+    fence_start = 0
     previous = ""
     lines = body.split("\n")
     for index, line in enumerate(lines):
         number = first_line + index
-        if line[:1] not in _SPECIAL_FIRST_CHARACTERS and verbatim_end is None:
+        if fence is None and (comments.is_open or _COMMENT_START in line):
+            # An HTML comment is allowed anywhere; what is left is read like any line.
+            visible = comments.visible(line, number)
+            if visible is None:
+                continue
+            line = visible
+        if line[:1] not in _SPECIAL_FIRST_CHARACTERS and fence is None:
             _append(result, line, number, log)  # plain text, the common case
-        elif verbatim_end == _COMMENT_END:
-            still_open, has_text = _comment_line(line)
-            verbatim_end = _COMMENT_END if still_open else None
-            _append(result, line, number, log, is_text=has_text)
-        elif verbatim_end is not None:
+        elif fence is not None:
             stripped = line.strip()
-            if stripped.startswith(verbatim_end) and not stripped.strip(verbatim_end[0]):
-                verbatim_end = None
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = None
             _append(result, line, number, log, is_text=False)
         elif opening := _FENCE.match(line):
-            verbatim_end, verbatim_start = opening.group(1), number
+            fence, fence_start = opening.group(1), number
             _append(result, line, number, log)
-        elif line.lstrip().startswith(_COMMENT_START):
-            # An HTML comment is not published: allowed anywhere, never parsed for headings.
-            still_open, has_text = _comment_line(line, opened=False)
-            if still_open:
-                verbatim_end, verbatim_start = _COMMENT_END, number
-            _append(result, line, number, log, is_text=has_text)
         elif heading := _ATX_HEADING.fullmatch(line):
             title = heading.group(2).strip().rstrip("#").strip()
             if len(heading.group(1)) == 1:
                 if normalize_choice(title) == POSTMORTEM_HEADING:
-                    result.postmortem = _read_postmortem(lines[index + 1 :], number, log)
+                    result.postmortem = _read_postmortem(lines[index + 1 :], number, log, comments)
                     return result
                 _report_level_one_heading(title, number, log)
             elif len(heading.group(1)) == 2:
@@ -429,34 +468,45 @@ def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
         else:
             _append(result, line, number, log)
         previous = line
-    if verbatim_end is not None:
-        # Markdown does not treat an unclosed fence or comment as one: what follows would be
-        # published as text and headings, while here it would have hidden later updates.
-        what = "HTML comment" if verbatim_end == _COMMENT_END else "code block"
-        log.add(
-            verbatim_start,
-            f"this {what} is never closed: add a line '{verbatim_end}' where it ends",
-        )
+    # Markdown does not treat an unclosed fence or comment as one: what follows would be
+    # published as text and headings, while here it would have hidden later updates.
+    if fence is not None:
+        log.add(fence_start, f"this code block is never closed: add a line '{fence}' where it ends")
+    _check_closed(comments, log)
     return result
 
 
-def _comment_line(line: str, *, opened: bool = True) -> tuple[bool, bool]:
-    """Read a line in or starting an HTML comment: (still open after it, has visible text)."""
-    has_text = False
-    rest = line if opened else line.split(_COMMENT_START, 1)[1]
-    while True:
-        if _COMMENT_END not in rest:
-            return True, has_text
-        rest = rest.split(_COMMENT_END, 1)[1]
-        before, opens, after = rest.partition(_COMMENT_START)
-        has_text = has_text or bool(before.strip())
-        if not opens:
-            return False, has_text
-        rest = after
+def _check_closed(comments: _Comments, log: ErrorLog) -> None:
+    if comments.is_open:
+        log.add(
+            comments.open_line,
+            f"this HTML comment is never closed: add a line '{_COMMENT_END}' where it ends",
+        )
 
 
-def _read_postmortem(lines: list[str], heading_line: int, log: ErrorLog) -> str | None:
-    postmortem = "\n".join(lines).strip()
+def _read_postmortem(
+    lines: list[str], heading_line: int, log: ErrorLog, comments: _Comments
+) -> str | None:
+    kept: list[str] = []
+    fence: str | None = None
+    for number, line in enumerate(lines, start=heading_line + 1):
+        opening = _FENCE.match(line)
+        if fence is None and not comments.is_open and opening:
+            fence = opening.group(1)
+        elif (
+            fence is not None
+            and line.strip().startswith(fence)
+            and not line.strip().strip(fence[0])
+        ):
+            fence = None
+        elif fence is None:
+            visible = comments.visible(line, number)
+            if visible is None:
+                continue
+            line = visible
+        kept.append(line)
+    _check_closed(comments, log)
+    postmortem = "\n".join(kept).strip()
     if not postmortem:
         log.add(heading_line, "'# Postmortem' has no text: write it, or remove the heading")
     return postmortem or None

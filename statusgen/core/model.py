@@ -175,6 +175,14 @@ class Update:
         object.__setattr__(self, "changes", MappingProxyType(dict(self.changes)))
 
 
+@dataclass(frozen=True, slots=True)
+class HiddenComment:
+    """An HTML comment of an incident file: never published, shown to reviewers."""
+
+    line: int
+    text: str
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
     """What incidents and maintenances share: one Markdown file in ``incidents/``."""
@@ -193,6 +201,8 @@ class Event:
     """The line of ``drill: true`` in the file when the event is a rehearsal, else None.
     The line, not a flag: the warning that a drill reached a pull request points at it."""
     source: SourceLocation = field(default_factory=lambda: SourceLocation(""))
+    comments: tuple[HiddenComment, ...] = ()
+    """The file's HTML comments, taken out of its text: only ``diff`` shows them."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "components", MappingProxyType(dict(self.components)))

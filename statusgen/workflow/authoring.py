@@ -219,7 +219,7 @@ class Author:
             f"{_first_line(u.body)} |"
             for u in event.updates
         )
-        draft = POSTMORTEM_DRAFT.format(timeline=rows, marker=DRAFT_MARKER)
+        draft = POSTMORTEM_DRAFT.format(timeline=rows, marker=DRAFT_MARKER, guidance=DRAFT_GUIDANCE)
         self._write(path, text.rstrip("\n") + "\n\n" + draft)
         return Change(path, event_id, f"Add a postmortem draft for {event_id}")
 
@@ -462,12 +462,16 @@ def _first_line(text: str) -> str:
     return line.replace("|", "\\|")
 
 
+DRAFT_GUIDANCE = (
+    "A blameless postmortem: describe what happened and what the systems allowed, not\n"
+    "who did what. Complete each section marked to do before this is merged: it is published\n"
+    "as written, and statusgen diff warns while a marker is left."
+)
+"""The comment at the top of the draft; statusgen diff knows it and does not repeat it."""
 POSTMORTEM_DRAFT = """\
 # Postmortem
 
-<!-- A blameless postmortem: describe what happened and what the systems allowed, not
-who did what. Complete each section marked to do before this is merged: it is published
-as written, and statusgen diff warns while a marker is left. -->
+<!-- {guidance} -->
 
 ## Summary
 {marker} two or three sentences: what happened, when, who was affected, and how it ended.

@@ -7,6 +7,7 @@ component status transitions, new incidents, new updates, resolutions, postmorte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,7 @@ from statusgen.render.i18n import Language
 from statusgen.render.urls import incident_path
 from statusgen.state.events import EventState
 from statusgen.state.page import derive
-from statusgen.workflow.authoring import DRAFT_MARKER
+from statusgen.workflow.authoring import DRAFT_GUIDANCE, DRAFT_MARKER
 
 _ENGLISH = Language("en")
 
@@ -128,6 +129,15 @@ class _Comparison:
             lines.append(f"- **Postmortem published** for {name}{_draft_warning(new)}")
         elif old and old.postmortem and new.postmortem != old.postmortem:
             lines.append(f"- **Postmortem edited** for {name}{_draft_warning(new)}")
+        # Comments are never published, so a reviewer reading the page would not see them:
+        # each new one is shown here, where it could otherwise hide something.
+        known = {DRAFT_GUIDANCE, *(c.text for c in old.comments)} if old else {DRAFT_GUIDANCE}
+        for comment in new.comments:
+            if comment.text not in known:
+                lines.append(
+                    f"- **Hidden comment** in {name}, line {comment.line} (not published):\n"
+                    f"{_verbatim(comment.text)}"
+                )
         return lines
 
     def _update(
@@ -136,11 +146,24 @@ class _Comparison:
         when = format_timestamp(update.at)
         if state is None or update not in state.updates:
             when += ", shown from then on"
-        quoted = "\n".join(f"  > {line}" for line in update.body.splitlines()) or "  > (no text)"
+        quoted = _quoted(update.body) or "  > (no text)"
         return f"- **{_ENGLISH.label(update.status)}** on {self._name(event)} ({when})\n{quoted}"
 
     def _name(self, event: Incident | Maintenance) -> str:
         return f"[{event.title}]({self.site_url}{incident_path(event.id)}) (`{event.id}`)"
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a Markdown quote inside a list item."""
+    return "\n".join(f"  > {line}" for line in text.splitlines())
+
+
+def _verbatim(text: str) -> str:
+    """``text`` as a code block inside a list item: shown as written, never rendered
+    (a comment may hold markup, and the reviewer must see exactly that)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return "\n".join(f"  {line}" for line in [fence, *text.splitlines(), fence])
 
 
 def _draft_warning(event: Incident | Maintenance) -> str:
