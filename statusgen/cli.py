@@ -49,6 +49,13 @@ from statusgen.workflow.gitrepo import (
     open_repository,
     uncommitted_content,
 )
+from statusgen.workflow.importers.cstate import read_cstate
+from statusgen.workflow.importers.documents import READ_TIMEOUT, open_documents
+from statusgen.workflow.importers.draft import Draft
+from statusgen.workflow.importers.statusfy import read_statusfy
+from statusgen.workflow.importers.statuspage import DOCUMENTS as STATUSPAGE_DOCUMENTS
+from statusgen.workflow.importers.statuspage import read_statuspage
+from statusgen.workflow.importers.writer import ImportResult, write_draft
 from statusgen.workflow.message_templates import available_templates
 from statusgen.workflow.notify.run import NotifyRun
 from statusgen.workflow.reminders import remind as remind_team
@@ -752,3 +759,89 @@ def drill_end(branch: str | None, root: Path) -> None:
     """End the drill on BRANCH (default: the current branch): nothing is deleted; it
     prints how to keep the report and remove the branch."""
     click.echo(end_instructions(root, drill_branch(root, branch)))
+
+
+# Moving in ---------------------------------------------------------------------------------
+
+FORCE_OPTION = click.option("--force", is_flag=True, help="Replace files that exist already.")
+
+
+@main.group("import")
+def import_() -> None:
+    """Import the components and history of another status page (Statuspage, cState,
+    Statusfy) as FORMAT.md files. Everything is validated before anything is written."""
+
+
+@import_.command("statuspage")
+@click.argument("source")
+@click.option(
+    "--csv",
+    "history",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="An export of the incident history, for incidents older than the API returns.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=READ_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for each answer of the server.",
+)
+@FORCE_OPTION
+@ROOT_OPTION
+@reports_errors
+def import_statuspage(
+    source: str, history: Path | None, timeout: float, force: bool, root: Path
+) -> None:
+    """SOURCE: the page's API address (https://status.example.com/api/v2/) or a folder
+    holding summary.json, components.json, incidents.json, scheduled-maintenances.json."""
+    if "://" in source:
+        with click.progressbar(
+            length=len(STATUSPAGE_DOCUMENTS), label="Fetching", file=sys.stderr
+        ) as bar:
+            documents = open_documents(source, lambda _: bar.update(1), timeout)
+            draft = read_statuspage(documents, history)
+    else:
+        draft = read_statuspage(open_documents(source), history)
+    _imported(write_draft(draft, root, force=force), draft, root)
+
+
+@import_.command("cstate")
+@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@FORCE_OPTION
+@ROOT_OPTION
+@reports_errors
+def import_cstate(directory: Path, force: bool, root: Path) -> None:
+    """DIRECTORY: the cState (Hugo) site, with its config.yml and content/issues/."""
+    draft = read_cstate(directory)
+    _imported(write_draft(draft, root, force=force), draft, root)
+
+
+@import_.command("statusfy")
+@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--language", default=None, help="Which language's incidents (default: defaultLocale)."
+)
+@FORCE_OPTION
+@ROOT_OPTION
+@reports_errors
+def import_statusfy(directory: Path, language: str | None, force: bool, root: Path) -> None:
+    """DIRECTORY: the Statusfy site, with its config and content/ folder."""
+    draft = read_statusfy(directory, language)
+    _imported(write_draft(draft, root, force=force), draft, root)
+
+
+def _imported(result: ImportResult, draft: Draft, root: Path) -> None:
+    for path in result.written:
+        click.echo(os.path.relpath(path))
+    click.echo(
+        f"\nImported from {draft.source}: {result.components} components, "
+        f"{result.incidents} incidents, {result.maintenances} maintenance.",
+        err=True,
+    )
+    for note in result.notes:
+        click.echo(f"- {note}", err=True)
+    click.echo(
+        f"Next: statusgen validate --root {root}, then statusgen serve --root {root}", err=True
+    )

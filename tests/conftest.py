@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,26 @@ def snapshot(root: Path) -> dict[str, tuple[str, int]]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a command did: like ``subprocess.CompletedProcess``."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str | Path) -> Ran:
+    """The ``statusgen`` command run in this process (Click's runner): the same code as
+    :func:`statusgen` without starting Python, for tests that run it many times. A bug
+    (an exception that is not an exit) fails the test with its traceback."""
+    from click.testing import CliRunner
+
+    from statusgen.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)

@@ -81,6 +81,24 @@ class FolderSource:
         return found
 
 
+class OverlaySource:
+    """A source with some files replaced or added: what a change would make of the
+    repository, validated before anything is written."""
+
+    def __init__(self, base: ContentSource, files: dict[str, bytes]) -> None:
+        self.base, self.files = base, files
+
+    def describe(self) -> str:
+        return self.base.describe()
+
+    def read(self, path: str) -> bytes | None:
+        return self.files[path] if path in self.files else self.base.read(path)
+
+    def event_paths(self) -> list[str]:
+        added = (p for p in self.files if p.startswith(INCIDENTS_DIR + "/") and is_event_file(p))
+        return sorted({*self.base.event_paths(), *added})
+
+
 def is_event_file(name: str) -> bool:
     """Whether a file name under ``incidents/`` is an incident or maintenance (``.md``,
     in any case: ``Outage.MD`` is one, reported for its name rather than ignored)."""

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 ID_RULE = "lowercase letters, digits and hyphens, starting with a letter or digit"
+#: The longest slug an event id gets from its title, cut at a word boundary.
+ID_SLUG_LENGTH = 48
 
 
 def is_valid_id(value: str) -> bool:
@@ -22,6 +25,14 @@ def slugify(text: str) -> str:
     """A valid id derived from free text: ``"API: 5xx errors"`` -> ``"api-5xx-errors"``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def dated_id(day: date, title: str) -> str:
+    """The conventional id of an event: ``<date>-<slug of the title>``."""
+    slug = slugify(title)
+    if len(slug) > ID_SLUG_LENGTH:
+        slug = slug[:ID_SLUG_LENGTH].rsplit("-", 1)[0]
+    return f"{day:%Y-%m-%d}-{slug or 'incident'}"
 
 
 def invalid_id_message(what: str, value: str) -> str:

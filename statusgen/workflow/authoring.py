@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from statusgen.content.event_file import parse_event
 from statusgen.content.loader import (
     INCIDENTS_DIR,
     FolderSource,
+    OverlaySource,
     decode_source,
     event_id_of,
     read_catalog,
@@ -34,7 +36,7 @@ from statusgen.core.errors import (
     choose,
     did_you_mean,
 )
-from statusgen.core.ids import invalid_id_message, is_valid_id, slugify
+from statusgen.core.ids import dated_id, invalid_id_message, is_valid_id
 from statusgen.core.model import (
     Catalog,
     ComponentStatus,
@@ -56,7 +58,6 @@ from statusgen.workflow.message_templates import (
 HEADING_SEPARATOR = "—"
 DRAFT_MARKER = "TODO:"
 """What the postmortem draft writes in each section; ``statusgen diff`` warns while one is left."""
-ID_SLUG_LENGTH = 48
 
 _IMPACT_OF_STATUS = {
     ComponentStatus.MAJOR_OUTAGE: Impact.CRITICAL,
@@ -135,7 +136,7 @@ class Author:
         if not title:
             raise StatusgenError("the title is empty: give the customer-facing title")
         affected = self._affected(components)
-        event_id = event_id or self._new_id(title, start if maintenance and start else at)
+        event_id = event_id or dated_id((start if maintenance and start else at).date(), title)
         if not is_valid_id(event_id):
             raise StatusgenError(invalid_id_message("--id", event_id))
         existing = [p for p in self.source.event_paths() if event_id_of(p) == event_id]
@@ -248,12 +249,6 @@ class Author:
             affected[component_id] = status
         return affected
 
-    def _new_id(self, title: str, day: datetime) -> str:
-        slug = slugify(title)
-        if len(slug) > ID_SLUG_LENGTH:
-            slug = slug[:ID_SLUG_LENGTH].rsplit("-", 1)[0]
-        return f"{day:%Y-%m-%d}-{slug or 'incident'}"
-
     def _status(
         self, text: str | None, maintenance: bool, default: UpdateStatus | None
     ) -> UpdateStatus:
@@ -353,7 +348,7 @@ class Author:
         :raises ContentErrors: with this file's errors; nothing is written.
         """
         relative = path.relative_to(self.root).as_posix()
-        overlay = _Overlay(self.source, relative, text.encode())
+        overlay = OverlaySource(self.source, {relative: text.encode()})
         _, errors = read_site(overlay)
         mine = [e for e in errors if e.path == relative]
         if mine:
@@ -364,22 +359,6 @@ class Author:
         ) as temporary:
             temporary.write(text)
         Path(temporary.name).replace(path)
-
-
-class _Overlay:
-    """A folder source with one file replaced (or added), for validation before writing."""
-
-    def __init__(self, base: FolderSource, path: str, data: bytes) -> None:
-        self.base, self.path, self.data = base, path, data
-
-    def describe(self) -> str:
-        return self.base.describe()
-
-    def read(self, path: str) -> bytes | None:
-        return self.data if path == self.path else self.base.read(path)
-
-    def event_paths(self) -> list[str]:
-        return sorted({*self.base.event_paths(), self.path})
 
 
 def _template_name(choice: MessageChoice, status: UpdateStatus) -> str | None:
@@ -454,7 +433,18 @@ def _impact(text: str | None, affected: dict[str, ComponentStatus | None]) -> Im
 
 
 def _update_section(at: datetime, status: UpdateStatus, body: str) -> str:
-    return f"## {format_timestamp(at)} {HEADING_SEPARATOR} {status.value}\n{body}\n"
+    return f"{update_heading(at, status)}\n{body}\n"
+
+
+def update_heading(
+    at: datetime, status: UpdateStatus, changes: Mapping[str, ComponentStatus] | None = None
+) -> str:
+    """An update's heading as statusgen writes it: ``## 2026-11-28 14:02 UTC — monitoring``,
+    with the component changes in brackets when there are any."""
+    heading = f"## {format_timestamp(at)} {HEADING_SEPARATOR} {status.value}"
+    if changes:
+        heading += " [" + ", ".join(f"{cid}: {s.value}" for cid, s in changes.items()) + "]"
+    return heading
 
 
 def _first_line(text: str) -> str:

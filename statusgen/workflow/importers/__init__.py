@@ -1,0 +1,7 @@
+"""Moving in: other status pages' history written as a statusgen repository.
+
+Each source (:mod:`.statuspage`, :mod:`.statuspage_csv`, :mod:`.cstate`,
+:mod:`.statusfy`) reads what it is given into a :class:`~.draft.Draft`, the neutral
+description of a page; :mod:`.writer` turns a draft into FORMAT.md files, validates them
+with the same loader as everything else and only then writes them.
+"""
