@@ -22,6 +22,8 @@ from statusgen.core.model import ComponentStatus
 
 MKDOCS_FILE = "mkdocs.yml"
 CONFIG_FILES = ("properdocs.yml", "properdocs.yaml", MKDOCS_FILE, "mkdocs.yaml")
+#: MkDocs' docs_dir when the configuration sets none: the files it copies into the site.
+DEFAULT_DOCS_DIR = "docs"
 """The names a site's configuration may have, in the order ProperDocs looks for them,
 so that statusgen reads the file the generator reads."""
 DEFAULT_WINDOW_DAYS = 90

@@ -17,6 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
 from statusgen.content.config import (
+    DEFAULT_DOCS_DIR,
     MKDOCS_FILE,
     PLUGIN_NAME,
     SiteConfig,
@@ -35,7 +36,6 @@ from statusgen.state.page import derive
 from statusgen.view.drills import drills_view, has_drills
 
 TEMPLATES_DIR = Path(__file__).parents[1] / "render" / "templates"
-DEFAULT_DOCS_DIR = "docs"
 NO_DOCS_DIR = Path(__file__).parent / "no_docs"
 """An empty folder (but for a hidden file, which MkDocs skips), the docs_dir of a site
 without hand-written pages."""

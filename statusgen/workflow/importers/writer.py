@@ -27,7 +27,12 @@ import jinja2
 import yaml
 
 from statusgen.content.components_file import COMPONENTS_FILE, RESERVED_COMPONENT_IDS
-from statusgen.content.config import MKDOCS_FILE, read_site_config
+from statusgen.content.config import (
+    DEFAULT_DOCS_DIR,
+    MKDOCS_FILE,
+    config_file,
+    read_site_config,
+)
 from statusgen.content.loader import (
     EVENT_SUFFIX,
     INCIDENTS_DIR,
@@ -85,7 +90,7 @@ def write_draft(draft: Draft, root: Path, *, force: bool = False) -> ImportResul
         path = f"{INCIDENTS_DIR}/{ids.events[event.key]}{EVENT_SUFFIX}"
         files[path] = _event_file(event, ids).encode()
     files[ID_MAP_FILE] = _id_map(root, draft, ids).encode()
-    created_config = not (root / MKDOCS_FILE).exists()
+    created_config = not config_file(root).exists()
     if created_config:
         files[MKDOCS_FILE] = _mkdocs_yml(draft).encode()
     files.update(_redirects(draft, ids, root, files.get(MKDOCS_FILE)))
@@ -290,9 +295,9 @@ def _redirects(draft: Draft, ids: _Ids, root: Path, new_config: bytes | None) ->
     """The old addresses of the incidents, each sent to its new page."""
     if new_config is None:
         config = read_site_config(root)
-        docs_dir, site_url = config.docs_dir, config.url
+        docs_dir, site_url = config.docs_dir or DEFAULT_DOCS_DIR, config.url
     else:
-        docs_dir, site_url = "docs", draft.url
+        docs_dir, site_url = DEFAULT_DOCS_DIR, draft.url
     prefix = urlsplit(site_url or "").path.rstrip("/")
     rules: list[str] = []
     files: dict[str, bytes] = {}
