@@ -173,7 +173,7 @@ def test_over_http_the_same_files_as_from_the_folder(
         requested.append(path)
         return handle(path)
 
-    url = serve(record)
+    url = serve(record).removesuffix("api/v2/")  # the page's address leads to its API
     web, folder = tmp_path / "web", tmp_path / "folder"
     result = statusgen("import", "statuspage", url, "--root", web)
     assert result.returncode == 0, result.stderr
@@ -264,14 +264,11 @@ def test_an_html_page_is_not_taken_for_the_api(
 def test_a_cut_off_download_names_the_document(tmp_path: Path) -> None:
     folder = tmp_path / "saved"
     folder.mkdir()
-    whole = (DATA / "github-2024-09-17" / "incidents.json").read_bytes()
-    (folder / "incidents.json").write_bytes(whole[: len(whole) // 2])
-    (folder / "components.json").write_bytes(
-        (DATA / "github-2024-09-17" / "components.json").read_bytes()
-    )
+    whole = (DATA / "huobi-linear-swap-2020-02-11" / "summary.json").read_bytes()
+    (folder / "summary.json").write_bytes(whole[: len(whole) // 2])
     result = statusgen("import", "statuspage", folder, "--root", tmp_path / "site")
     assert result.returncode == 1
-    assert f"{folder / 'incidents.json'}: not valid JSON" in result.stderr
+    assert f"{folder / 'summary.json'}: not valid JSON" in result.stderr
     assert "the download was cut off" in result.stderr
     assert not (tmp_path / "site").exists()
 

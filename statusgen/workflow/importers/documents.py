@@ -24,6 +24,7 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 60.0
 RETRIES = 3
+API_PATH = "api/v2/"
 
 Progress = Callable[[str], None]
 """Called with each document's name once it has been read."""
@@ -86,7 +87,9 @@ class WebDocuments:
                 f"'{base_url}' is neither a folder nor an http(s) URL: give the page's API "
                 "address, like https://status.example.com/api/v2/"
             )
-        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        base_url = base_url if base_url.endswith("/") else base_url + "/"
+        # The page's own address leads to the documents: they are under api/v2/.
+        self.base_url = base_url if base_url.endswith(API_PATH) else base_url + API_PATH
         self.progress = progress
         self.timeout = timeout
         self.session = requests.Session()
