@@ -515,3 +515,42 @@ def test_a_csv_file_with_problems(csv_text: str, message: str, tmp_path: Path) -
     result = run_cli("import", "statuspage", folder, "--csv", csv_file, "--root", tmp_path / "s")
     assert result.returncode == 1
     assert message in result.stderr
+
+
+@pytest.mark.parametrize("recording", RECORDINGS)
+def test_each_update_gives_the_components_the_statuses_it_recorded(
+    recording: str, tmp_path: Path
+) -> None:
+    """At the moment of each update, every component its ``affected_components`` names
+    has the ``new_status`` it gives (and everything is operational again once resolved)."""
+    root = tmp_path / "site"
+    assert run_cli("import", "statuspage", DATA / recording, "--root", root).returncode == 0
+    site = load_site(root)
+    mapping = ids(root)
+    by_id = {e.id: e for e in site.events}
+    checked = 0
+    for key, item in recorded_incidents(documents(recording)).items():
+        if item.get("impact") == "maintenance":
+            continue  # a maintenance's statuses follow its window (FORMAT.md), not its updates
+        event = by_id[mapping["incidents"][key]]
+        recorded = sorted(
+            item["incident_updates"],
+            key=lambda u: parse_timestamp(u["display_at"] or u["created_at"]),
+        )
+        for update, source in zip(event.updates, recorded, strict=True):
+            statuses = derive(site, update.at).component_statuses
+            for entry in source["affected_components"] or []:
+                if "code" not in entry:
+                    continue  # "No components were affected by this update."
+                expected = entry["new_status"]
+                if update.status is IncidentStatus.RESOLVED:
+                    expected = ComponentStatus.OPERATIONAL.value
+                assert statuses[mapping["components"][entry["code"]]].value == expected
+                checked += 1
+    has_changes = any(
+        "code" in entry
+        for item in recorded_incidents(documents(recording)).values()
+        for u in item["incident_updates"]
+        for entry in u["affected_components"] or []
+    )
+    assert checked > 0 or not has_changes
