@@ -23,8 +23,20 @@ from statusgen import __version__
 from statusgen.content.config import SiteConfig, read_site_config
 from statusgen.content.loader import load_site, read_site
 from statusgen.content.schema import SCHEMAS
-from statusgen.core.errors import ContentError, ContentErrors, StatusgenError, UsageProblem
-from statusgen.core.model import ComponentStatus, Maintenance
+from statusgen.core.errors import (
+    ContentError,
+    ContentErrors,
+    StatusgenError,
+    UsageProblem,
+    normalize_choice,
+)
+from statusgen.core.model import (
+    ComponentStatus,
+    Impact,
+    IncidentStatus,
+    Maintenance,
+    MaintenanceStatus,
+)
 from statusgen.core.timestamps import TimestampError, format_timestamp, parse_timestamp
 from statusgen.render.statuspage import StatuspageDocuments
 from statusgen.site.assembly import site_config
@@ -91,6 +103,20 @@ class Timestamp(click.ParamType):  # type: ignore[type-arg]
             self.fail(str(error), param, ctx)
 
 
+class Spelling(click.Choice):  # type: ignore[type-arg]
+    """A status or impact, spelt as FORMAT.md allows (any case, spaces for underscores);
+    anything else is a usage error that lists the choices."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return super().convert(normalize_choice(str(value)), param, ctx)
+
+
+UPDATE_STATUSES = Spelling(
+    [*(s.value for s in IncidentStatus), *(s.value for s in MaintenanceStatus)]
+)
+IMPACTS = Spelling([i.value for i in Impact if i is not Impact.MAINTENANCE])
+
+
 ROOT_OPTION = click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -129,7 +155,7 @@ def main() -> None:
     """Status pages from incidents written in Markdown and kept in git."""
 
 
-@main.command()
+@main.command(short_help="Check every file; report every error at once.")
 @ROOT_OPTION
 @click.option(
     "--format",
@@ -171,17 +197,23 @@ def validate(root: Path, output_format: str) -> None:
     if errors:
         files = len({e.path for e in errors})
         click.echo(
-            f"{len(errors)} error{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}",
+            f"{_count(len(errors), 'error', 'errors')} in {_count(files, 'file', 'files')}",
             err=True,
         )
         sys.exit(1)
     assert site is not None
-    drills = f" ({len(warnings)} drill{'s' * (len(warnings) != 1)})" if warnings else ""
+    components, events = len(site.catalog.components), len(site.events)
+    drills = f" ({_count(len(warnings), 'drill', 'drills')})" if warnings else ""
     click.echo(
-        f"OK: {len(site.catalog.components)} components, {len(site.events)} incidents and "
-        f"maintenances{drills}",
+        f"OK: {_count(components, 'component', 'components')}, "
+        f"{_count(events, 'incident or maintenance', 'incidents and maintenances')}{drills}",
         err=True,
     )
+
+
+def _count(count: int, singular: str, plural: str) -> str:
+    """``1 incident``, ``2 incidents``: the command line speaks English only."""
+    return f"{count} {singular if count == 1 else plural}"
 
 
 def _github_annotation(root: Path, error: ContentError, level: str = "error") -> str:
@@ -202,7 +234,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-@main.command()
+@main.command(short_help="Show what the page says now (or at --now).")
 @ROOT_OPTION
 @NOW_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print /api/v2/summary.json instead.")
@@ -229,10 +261,15 @@ def load_state(root: Path, now: datetime | None) -> tuple[PageState, SiteConfig]
     return derive(public, moment, uptime_days=config.uptime_days), config
 
 
+HEADER_COMPONENT = "Component"
+
+
 def _print_status(state: PageState, config: SiteConfig) -> None:
     click.echo(
         f"{click.style(config.name, bold=True)}: {state.description} "
-        f"(indicator: {state.indicator.value}) at {format_timestamp(state.now)}"
+        f"(indicator: {state.indicator.value}) "
+        # The clock's microseconds are noise to a reader; --now never has any.
+        f"at {format_timestamp(state.now.replace(microsecond=0))}"
     )
     catalog = state.site.catalog
     rows: list[tuple[str, ComponentStatus | None, str]] = []
@@ -247,9 +284,9 @@ def _print_status(state: PageState, config: SiteConfig) -> None:
         ratio = state.uptime[component.id].ratio
         uptime = "" if ratio is None else f"{shown_ratio(ratio) * 100:.2f}%"
         rows.append((indent + component.name, state.component_statuses[component.id], uptime))
-    width = max(len(name) for name, _, _ in rows) + 2
+    width = max(len(HEADER_COMPONENT), *(len(name) for name, _, _ in rows)) + 2
     click.echo()
-    click.echo(f"{'Component':<{width}}{'Status':<22}Uptime ({config.uptime_days} days)")
+    click.echo(f"{HEADER_COMPONENT:<{width}}{'Status':<22}Uptime ({config.uptime_days} days)")
     for name, component_status, uptime in rows:
         if component_status is None:
             click.echo(click.style(name, bold=True))
@@ -281,7 +318,7 @@ def _event_line(state: EventState) -> str:
     return f"  {event.title}{impact}: {status}, {when}  ({event.id})"
 
 
-@main.command()
+@main.command(short_help="Build the site: pages, feeds, calendars, API.")
 @ROOT_OPTION
 @click.option(
     "--site-dir",
@@ -311,7 +348,7 @@ def build(root: Path, site_dir: Path | None, now: datetime | None, drills: bool)
     click.echo(f"Built {result.site_dir} in {result.seconds:.1f} s ({phases})", err=True)
 
 
-@main.command()
+@main.command(short_help="Preview the site, live, while you edit it.")
 @ROOT_OPTION
 @click.option(
     "--dev-addr", default="127.0.0.1:8000", show_default=True, help="IP:port to serve on."
@@ -378,7 +415,7 @@ def _written(repo: git.Repo | None, change: Change) -> None:
         click.echo(f"Next: git push -u origin {branch}, then open a pull request.", err=True)
 
 
-@main.command()
+@main.command(short_help="Open an incident or announce a maintenance.")
 @click.argument("title")
 @click.option(
     "--component",
@@ -388,8 +425,14 @@ def _written(repo: git.Repo | None, change: Change) -> None:
     metavar="ID[=STATUS]",
     help="An affected component, with its status (default: from the impact). Repeatable.",
 )
-@click.option("--impact", default=None, help="none, minor, major or critical.")
-@click.option("--status", "-s", default=None, help="The first update's status.")
+@click.option("--impact", type=IMPACTS, default=None, help="The incident's impact.")
+@click.option(
+    "--status",
+    "-s",
+    type=UPDATE_STATUSES,
+    default=None,
+    help="The first update's status (an incident's, or with --maintenance a maintenance's).",
+)
 @message_options
 @AT_OPTION
 @click.option("--id", "event_id", default=None, help="The id (default: <date>-<title slug>).")
@@ -435,9 +478,15 @@ def new(
     _written(repo, change)
 
 
-@main.command()
+@main.command(short_help="Post an update to an incident or maintenance.")
 @click.argument("event_id", metavar="ID")
-@click.option("--status", "-s", required=True, help="The update's status.")
+@click.option(
+    "--status",
+    "-s",
+    type=UPDATE_STATUSES,
+    required=True,
+    help="The update's status (an incident's, or a maintenance's).",
+)
 @message_options
 @AT_OPTION
 @COMMIT_OPTION
@@ -460,7 +509,7 @@ def update(
     _written(repo, change)
 
 
-@main.command()
+@main.command(short_help="Resolve an incident, or complete a maintenance.")
 @click.argument("event_id", metavar="ID")
 @message_options
 @AT_OPTION
@@ -483,7 +532,7 @@ def resolve(
     _written(repo, change)
 
 
-@main.command()
+@main.command(short_help="Append a blameless postmortem draft.")
 @click.argument("event_id", metavar="ID")
 @COMMIT_OPTION
 @ROOT_OPTION
@@ -494,7 +543,7 @@ def postmortem(event_id: str, commit: bool, root: Path) -> None:
     _written(repo, Author(root, site_config(root)).postmortem(event_id))
 
 
-@main.command()
+@main.command(short_help="List the message templates.")
 @ROOT_OPTION
 @reports_errors
 def templates(root: Path) -> None:
@@ -506,7 +555,7 @@ def templates(root: Path) -> None:
         click.echo(f"{name:<{width}}{template.origin:<14}{template.summary}")
 
 
-@main.command()
+@main.command(short_help="Show what a change does to the public page.")
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option(
@@ -554,7 +603,7 @@ def diff(base: str, head: str | None, worktree: bool, root: Path, now: datetime 
     click.echo(render_markdown(change, base, head or "working tree", moment), nl=False)
 
 
-@main.command()
+@main.command(short_help="Tell subscribers what changed, exactly once.")
 @click.option("--since", required=True, help="The revision last notified (the previous deploy).")
 @click.option("--until", default="HEAD", show_default=True, help="The revision to notify up to.")
 @click.option("--dry-run", is_flag=True, help="Print each message and its targets; send nothing.")
@@ -578,7 +627,10 @@ def notify(since: str, until: str, dry_run: bool, root: Path, now: datetime | No
         for preview in run.preview():
             click.echo(f"== {preview.notice.key} → {', '.join(preview.targets) or 'no target'}")
             click.echo(f"{preview.message.title}\n\n{preview.message.body}\n")
-        click.echo(f"{len(run.notices)} notices, {len(run.targets)} targets (dry run)", err=True)
+        notices = _count(len(run.notices), "notice", "notices")
+        click.echo(
+            f"{notices}, {_count(len(run.targets), 'target', 'targets')} (dry run)", err=True
+        )
         return
     report = run.send()
     for key, target in report.sent:
@@ -593,7 +645,7 @@ def notify(since: str, until: str, dry_run: bool, root: Path, now: datetime | No
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="List incidents whose update is overdue; remind the team.")
 @ROOT_OPTION
 @NOW_OPTION
 @click.option(
@@ -644,7 +696,7 @@ def remind(root: Path, now: datetime | None, output_format: str) -> None:
     click.echo(f"No update overdue at {format_timestamp(moment)}", err=True)
 
 
-@main.command()
+@main.command(short_help="Create a new status repository, ready to push.")
 @click.argument(
     "directory", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
 )
@@ -687,7 +739,7 @@ def init(directory: Path, force: bool, language: str, source: str | None) -> Non
     )
 
 
-@main.command()
+@main.command(short_help="Print JSON Schemas for editors.")
 @click.argument("kind", type=click.Choice(sorted(SCHEMAS)), required=False)
 def schema(kind: str | None) -> None:
     """Print a JSON Schema for editors: 'components' (components.yml) or 'incident'

@@ -246,7 +246,7 @@ def test_new_incident_reads_back_to_the_intended_model(root: Path) -> None:
     assert first.at == datetime(2026, 11, 29, 14, 2, tzinfo=UTC)
     # update_every is 30 minutes by default: the promise is 30 minutes after the update.
     assert first.body == default_text(
-        "investigating", components="Webhooks, Dashboard", next_update="2026-11-29 14:32 UTC"
+        "investigating", components="Webhooks and Dashboard", next_update="Nov 29, 2026, 14:32 UTC"
     )
     assert incident.postmortem is None
 
@@ -400,11 +400,14 @@ def test_new_maintenance(root: Path) -> None:
     assert first.at == datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
     assert first.body == default_text(
         "maintenance-scheduled",
-        components="API, Website",
-        start="2026-12-20 02:00 UTC",
-        end="2026-12-20 05:30 UTC",
+        components="API and Website",
+        start="Dec 20, 2026, 02:00 UTC",
+        end="Dec 20, 2026, 05:30 UTC",
     )
-    assert "from 2026-12-20 02:00 UTC to 2026-12-20 05:30 UTC" in first.body
+    # Components as a sentence, times as the pages write them.
+    assert "on API and Website from Dec 20, 2026, 02:00 UTC to Dec 20, 2026, 05:30 UTC" in (
+        first.body
+    )
 
 
 def test_new_maintenance_in_progress_uses_the_started_template(root: Path) -> None:
@@ -726,7 +729,7 @@ def test_repository_template_overrides_the_default_and_fills_placeholders(root: 
     # Templates without an override still come from the defaults.
     run("update", path.stem, "-s", "identified", "--at", "2026-11-29 10:20 UTC", "--root", root)
     assert event(load_site(root), path.stem).last_update.body == default_text(
-        "identified", components="API", next_update="2026-11-29 10:50 UTC"
+        "identified", components="API", next_update="Nov 29, 2026, 10:50 UTC"
     )
 
 
@@ -794,7 +797,10 @@ def test_french_defaults(make_repo: RepoWriter) -> None:
     incident = event(assert_valid(root), path.stem)
     assert [u.body for u in incident.updates] == [
         default_text(
-            "investigating", "fr", components="API, Webhooks", next_update="2026-11-29 10:30 UTC"
+            "investigating",
+            "fr",
+            components="API et Webhooks",
+            next_update="29 nov. 2026, 10:30 UTC",
         ),
         default_text("resolved", "fr", components="API, Webhooks"),
     ]
@@ -919,9 +925,15 @@ INVALID_REQUESTS = [
     ),
     pytest.param(
         ["new", "X", "-c", "api", "--impact", "huge"],
-        1,
-        "unknown impact 'huge'",
+        2,
+        "'huge' is not one of 'none', 'minor', 'major', 'critical'",
         id="unknown-impact",
+    ),
+    pytest.param(
+        ["update", OPEN, "-s", "fixed", "-m", "x"],
+        2,
+        "'fixed' is not one of 'investigating', 'identified', 'monitoring', 'update'",
+        id="unknown-status",
     ),
     pytest.param(["new", "X"], None, "--component ID[=STATUS]", id="no-component"),
     pytest.param(["new", "   ", "-c", "api"], 1, "the title is empty", id="empty-title"),
@@ -979,7 +991,7 @@ INVALID_REQUESTS = [
     pytest.param(
         ["update", "2026-11-28-api-erors", "-s", "identified", "-m", "x"],
         1,
-        f"no incident or maintenance '2026-11-28-api-erors' (did you mean '{OPEN}'?)",
+        f"no incident or maintenance '2026-11-28-api-erors' in incidents/; did you mean '{OPEN}'?",
         id="update-unknown-id",
     ),
     pytest.param(
@@ -1004,7 +1016,8 @@ INVALID_REQUESTS = [
     pytest.param(
         ["update", OPEN, "-s", "monitoring", "-m", "x", "--at", "2026-11-28 16:30 +02:00"],
         1,
-        "two updates at the same time",
+        f"{OPEN} has an update at --at 2026-11-28 14:30 UTC already, and two updates cannot "
+        "share a time: give another --at; nothing was written",
         id="update-duplicate-time",
     ),
     pytest.param(
@@ -1127,7 +1140,7 @@ def test_init_writes_a_repository_that_validates_and_builds(tmp_path: Path) -> N
 
     validated = statusgen("validate", "--root", target)
     assert validated.returncode == 0, validated.stdout + validated.stderr
-    assert "1 incidents and maintenances" in validated.stderr
+    assert "OK: 2 components, 1 incident or maintenance" in validated.stderr
     built = statusgen("build", "--root", target, "--now", "2030-01-01 00:00 UTC")
     assert built.returncode == 0, built.stderr
     assert (target / "site" / "index.html").is_file()
@@ -1446,3 +1459,37 @@ def test_a_heading_inside_a_code_block_of_a_message_is_text(root: Path) -> None:
     message = "Logs:\n```\n## not a heading\n```"
     path = written_path(run("new", "Cut", "-c", "api", "-m", message, "--root", root))
     assert "## not a heading" in path.read_text()
+
+
+def test_an_id_typed_without_its_date_suggests_the_nearest_ids(root: Path) -> None:
+    result = run("update", "api-errors", "-s", "identified", "-m", "x", "--root", root)
+    assert result.exit_code == 1
+    assert f"no incident or maintenance 'api-errors' in incidents/; did you mean '{OPEN}'?" in (
+        result.stderr
+    )
+    nothing_alike = run("resolve", "zzzz", "--root", root)
+    assert "; the latest are '" in nothing_alike.stderr
+
+
+def test_posting_twice_in_the_same_second_says_what_happened(root: Path) -> None:
+    first = run("update", OPEN, "-s", "identified", "-m", "Found it.", "--root", root)
+    assert first.exit_code == 0, first.output
+    before = snapshot(root)
+    again = run("update", OPEN, "-s", "monitoring", "-m", "Watching.", "--root", root)
+    resolved = run("resolve", OPEN, "--root", root)
+    for result in (again, resolved):
+        if result.exit_code == 0:  # the clock moved on to the next second: no clash
+            continue
+        assert result.exit_code == 1
+        assert f"{OPEN} has an update at now (" in result.stderr
+        assert "two updates cannot share a time: wait a second, or give --at" in result.stderr
+        assert "--at 20" not in result.stderr  # no --at was given: none is blamed
+        assert ".md:" not in result.stderr  # nor lines of a file that was never written
+    if again.exit_code == 1 and resolved.exit_code == 1:
+        assert snapshot(root) == before
+
+
+def test_statuses_are_spelt_as_in_files(root: Path) -> None:
+    result = run("update", SCHEDULED, "-s", "In Progress", "-m", "Started.", "--root", root)
+    assert result.exit_code == 0, result.output
+    assert "— in_progress" in (root / "incidents" / f"{SCHEDULED}.md").read_text()

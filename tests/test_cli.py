@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -404,3 +405,29 @@ def test_no_break_spaces_in_an_update_heading_are_spaces(make_repo: RepoWriter) 
     )
     result = statusgen("validate", "--root", str(root))
     assert result.returncode == 0, result.stdout
+
+
+def test_status_table_keeps_its_columns_with_short_names(make_repo: RepoWriter) -> None:
+    root = make_repo(components="components:\n  - id: a\n    name: A\n  - id: b\n    name: B\n")
+    result = statusgen("status", "--root", root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("Component"))
+    assert header.startswith("Component  Status ")
+    row = next(line for line in lines if line.startswith("A "))
+    assert row.index("operational") == header.index("Status")
+    # The clock's time, to the minute or second: never microseconds.
+    first = lines[0]
+    assert re.search(r" at \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC$", first), first
+
+
+def test_help_shows_whole_sentences_and_choices() -> None:
+    overview = statusgen("--help").stdout
+    commands = overview[overview.index("Commands:") :].splitlines()[1:]
+    assert commands
+    for line in commands:
+        assert line.rstrip().endswith("."), line
+        assert "..." not in line, line
+    new = statusgen("new", "--help").stdout
+    assert "[none|minor|major|critical]" in new
+    assert "investigating|identified|monitoring|update|resolved|scheduled|in_progress" in new

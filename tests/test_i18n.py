@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,28 @@ def test_languages_know_whether_they_are_translated() -> None:
     assert Language("fr").translated
     assert not Language("de").translated
     assert not Language("en").translated  # English is the source: nothing to translate
+
+
+@pytest.mark.parametrize(
+    ("language", "minutes", "text"),
+    [
+        ("en", 98, "1 hr 38 min"),
+        ("fr", 98, "1 h 38 min"),
+        ("en", 60, "1 hr"),
+        ("en", 3 * 24 * 60 + 5, "3 days 5 min"),
+        ("fr", 0.5, "30 s"),
+    ],
+)
+def test_durations_read_in_hours_and_minutes(language: str, minutes: float, text: str) -> None:
+    written = Language(language).format_duration(timedelta(minutes=minutes))
+    # French keeps a number and its unit together with CLDR's non-breaking spaces.
+    assert written.replace("\u202f", " ").replace("\xa0", " ") == text
+
+
+def test_lists_and_plurals_follow_the_language() -> None:
+    assert Language("en").format_list(["Payments", "Public API"]) == "Payments and Public API"
+    assert Language("fr").format_list(["A", "B", "C"]) == "A, B et C"
+    french = Language("fr")
+    assert french.ngettext("{days} day ago", "{days} days ago", 1) == "il y a {days} jour"
+    assert french.ngettext("{days} day ago", "{days} days ago", 30) == "il y a {days} jours"
+    assert Language("en").ngettext("{days} day ago", "{days} days ago", 1) == "{days} day ago"

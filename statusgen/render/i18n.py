@@ -11,14 +11,17 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from babel.units import format_unit
 
 from statusgen.core.model import (
     ComponentStatus,
@@ -112,6 +115,28 @@ class Language:
             date=format_date(moment.date(), format="medium", locale=self.locale),
             time=format_time(moment, format="HH:mm", tzinfo=UTC, locale=self.locale),
         )
+
+    def format_duration(self, duration: timedelta) -> str:
+        """A duration to the minute, in the language's short units (CLDR): ``1 hr 38 min``,
+        ``1 h 38 min``, ``2 days 3 hr``; under a minute, in seconds."""
+        seconds = int(duration.total_seconds())
+        if seconds < 60:
+            return format_unit(seconds, "duration-second", length="short", locale=self.locale)
+        minutes = seconds // 60
+        amounts = (
+            (minutes // (24 * 60), "duration-day"),
+            (minutes // 60 % 24, "duration-hour"),
+            (minutes % 60, "duration-minute"),
+        )
+        return " ".join(
+            format_unit(amount, unit, length="short", locale=self.locale)
+            for amount, unit in amounts
+            if amount
+        )
+
+    def format_list(self, items: Sequence[str]) -> str:
+        """Items in a sentence: ``Payments and Public API``, ``A, B et C``."""
+        return format_list(list(items), locale=self.locale)
 
     def format_month(self, day: date) -> str:
         """A month and year as a heading: ``November 2026``, ``novembre 2026``."""

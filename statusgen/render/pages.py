@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from babel.dates import format_timedelta
 from babel.numbers import format_percent
 
 from statusgen.content.config import DEFAULT_HISTORY_PAGE_SIZE
@@ -405,12 +404,7 @@ class SitePages:
         )
         duration = None
         if state.started_at is not None and state.ended_at is not None:
-            duration = format_timedelta(
-                state.ended_at - state.started_at,
-                threshold=2,
-                format="long",
-                locale=language.locale,
-            )
+            duration = language.format_duration(state.ended_at - state.started_at)
         due = next_update_due(state, self.context.config.update_every)
         promise = None if due is None else Promise(self._time(due), self.state.now > due)
         window = None

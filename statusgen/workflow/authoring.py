@@ -8,6 +8,7 @@ explicit UTC.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tempfile
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ from statusgen.core.errors import (
     UsageProblem,
     choose,
     did_you_mean,
+    one_of,
 )
 from statusgen.core.ids import dated_id, invalid_id_message, is_valid_id
 from statusgen.core.model import (
@@ -48,6 +50,7 @@ from statusgen.core.model import (
     UpdateStatus,
 )
 from statusgen.core.timestamps import format_timestamp
+from statusgen.render.i18n import Language
 from statusgen.workflow.message_templates import (
     DEFAULT_FOR_STATUS,
     available_templates,
@@ -56,6 +59,8 @@ from statusgen.workflow.message_templates import (
 )
 
 HEADING_SEPARATOR = "—"
+NEAREST_IDS = 3
+"""How many ids the message about an unknown id suggests."""
 DRAFT_MARKER = "TODO:"
 """What the postmortem draft writes in each section; ``statusgen diff`` warns while one is left."""
 
@@ -185,7 +190,9 @@ class Author:
         """Add an update to an incident or maintenance, newest first."""
         path, text, event = self._existing(event_id)
         update_status = self._status(status, isinstance(event, Maintenance), None)
-        return self._add_update(path, text, event, update_status, message, _moment(at))
+        moment = _moment(at)
+        _check_time_is_free(event, moment, given=at is not None)
+        return self._add_update(path, text, event, update_status, message, moment)
 
     def resolve(
         self, event_id: str, *, message: MessageChoice, at: datetime | None = None
@@ -195,12 +202,14 @@ class Author:
         final: UpdateStatus = IncidentStatus.RESOLVED
         if isinstance(event, Maintenance):
             final = MaintenanceStatus.COMPLETED
-        at = _moment(at)
-        if at <= event.last_update.at:
+        given, at = at is not None, _moment(at)
+        _check_time_is_free(event, at, given=given)
+        if at < event.last_update.at:
+            when = f"--at {format_timestamp(at)}" if given else f"now ({format_timestamp(at)})"
             raise StatusgenError(
-                f"--at {format_timestamp(at)} is not after the latest update "
+                f"{when} is before the latest update of {event_id} "
                 f"({format_timestamp(event.last_update.at)}): a resolution must be the latest "
-                "update"
+                "update; give a later --at"
             )
         if event.last_update.status is final:
             raise StatusgenError(
@@ -284,17 +293,19 @@ class Author:
                 f"status '{status.value}' has no default message: give --message or --template"
             )
         templates = available_templates(self.root, self.config.language)
+        # Written as the pages write them, in the site's language: a message is prose.
+        language = Language(self.config.language)
         values = {
             "title": title,
-            "components": ", ".join(component_names),
-            "start": format_timestamp(start) if start else "",
-            "end": format_timestamp(end) if end else "",
-            "at": format_timestamp(at),
+            "components": language.format_list(component_names),
+            "start": language.format_datetime(start) if start else "",
+            "end": language.format_datetime(end) if end else "",
+            "at": language.format_datetime(at),
             "site": self.config.name,
         }
         if self.config.update_every:
             next_update = at + timedelta(minutes=self.config.update_every)
-            values["next_update"] = format_timestamp(next_update)
+            values["next_update"] = language.format_datetime(next_update)
         return render_template(find_template(templates, name), values)
 
     def _existing(self, event_id: str) -> tuple[Path, str, Incident | Maintenance]:
@@ -302,8 +313,8 @@ class Author:
         if not paths:
             known = [event_id_of(p) for p in self.source.event_paths()]
             raise StatusgenError(
-                f"no incident or maintenance '{event_id}'{did_you_mean(event_id, known)} "
-                f"in {INCIDENTS_DIR}/"
+                f"no incident or maintenance '{event_id}' in {INCIDENTS_DIR}/"
+                f"{_nearest_ids(event_id, known)}"
             )
         relative = paths[0]
         log = ErrorLog(relative)
@@ -411,6 +422,34 @@ def _insertion_line(lines: list[str], event: Incident | Maintenance, at: datetim
 
 
 _SECTION_START = re.compile(r" {0,3}#{1,2}(?!#)")
+
+
+def _nearest_ids(event_id: str, known: list[str]) -> str:
+    """``; did you mean 'a' or 'b'?``: the ids that contain what was typed (an id is
+    often typed without its date), then the most alike; else the latest ids."""
+    containing = [k for k in known if event_id in k]
+    # Ids share their date prefixes: only a close match is a suggestion.
+    alike = difflib.get_close_matches(event_id, known, n=NEAREST_IDS, cutoff=0.75)
+    nearest = list(dict.fromkeys([*containing, *alike]))[:NEAREST_IDS]
+    if nearest:
+        return f"; did you mean {one_of(nearest)}?"
+    latest = sorted(known, reverse=True)[:NEAREST_IDS]
+    return f"; the latest are {one_of(latest)}" if latest else ""
+
+
+def _check_time_is_free(event: Incident | Maintenance, at: datetime, *, given: bool) -> None:
+    """Two updates of an event never share a time (to the second): say so before
+    writing anything, rather than report the file's error after.
+
+    :raises StatusgenError: when ``at`` is taken.
+    """
+    if any(u.at == at for u in event.updates):
+        when = f"--at {format_timestamp(at)}" if given else f"now ({format_timestamp(at)})"
+        hint = "give another --at" if given else "wait a second, or give --at"
+        raise StatusgenError(
+            f"{event.id} has an update at {when} already, and two updates cannot share a "
+            f"time: {hint}; nothing was written"
+        )
 
 
 def _moment(at: datetime | None) -> datetime:

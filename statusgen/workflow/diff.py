@@ -94,9 +94,11 @@ class _Comparison:
         lines: list[str] = []
         if old is None:
             detail = f"impact {new.impact.value}" if isinstance(new, Incident) else _window(new)
-            affected = ", ".join(
-                f"{self.names.get(cid, cid)} ({_ENGLISH.label(status).lower()})"
-                for cid, status in new.components.items()
+            affected = _ENGLISH.format_list(
+                [
+                    f"{self.names.get(cid, cid)} ({_ENGLISH.label(status).lower()})"
+                    for cid, status in new.components.items()
+                ]
             )
             lines.append(f"- **New {_kind(new)}** {name}: {detail}; affects {affected or 'none'}")
         else:
