@@ -754,12 +754,12 @@ def schema(kind: str | None) -> None:
 # Drills ----------------------------------------------------------------------------------
 
 
-@main.group()
+@main.group(short_help="Rehearse the incident process, and measure it.")
 def drill() -> None:
     """Rehearse the incident process on a drill branch, and measure it (docs/drills.md)."""
 
 
-@drill.command("start")
+@drill.command("start", short_help="Start a drill on a new branch and print its brief.")
 @click.argument("scenario", required=False)
 @click.option("--at", type=Timestamp(), default=None, help="When the drill starts (default: now).")
 @ROOT_OPTION
@@ -776,7 +776,7 @@ def drill_start(scenario: str | None, at: datetime | None, root: Path) -> None:
     click.echo(f"Started drill on branch {started.branch}", err=True)
 
 
-@drill.command("list")
+@drill.command("list", short_help="List the drill scenarios.")
 @ROOT_OPTION
 @reports_errors
 def drill_list(root: Path) -> None:
@@ -787,7 +787,7 @@ def drill_list(root: Path) -> None:
         click.echo(f"{scenario.name:<{width}}{scenario.origin:<14}{scenario.summary}")
 
 
-@drill.command("report")
+@drill.command("report", short_help="Report the drill on a branch, in Markdown.")
 @click.argument("branch", required=False)
 @click.option("--save", is_flag=True, help="Also write it to drills/reports/<branch>.md.")
 @ROOT_OPTION
@@ -803,7 +803,7 @@ def drill_report(branch: str | None, save: bool, root: Path) -> None:
         click.echo(f"Saved {os.path.relpath(save_report(root, name, text))}", err=True)
 
 
-@drill.command("end")
+@drill.command("end", short_help="End the drill on a branch: print how to clean up.")
 @click.argument("branch", required=False)
 @ROOT_OPTION
 @reports_errors

@@ -436,7 +436,7 @@ def test_new_maintenance_in_progress_uses_the_started_template(root: Path) -> No
     (first,) = maintenance.updates
     assert first.status is MaintenanceStatus.IN_PROGRESS
     assert first.body == default_text(
-        "maintenance-started", components="API", end="2026-11-29 11:00 UTC"
+        "maintenance-started", components="API", end="Nov 29, 2026, 11:00 UTC"
     )
 
 
@@ -554,10 +554,10 @@ def test_maintenance_lifecycle(root: Path) -> None:
         MaintenanceStatus.COMPLETED,
     ]
     assert maintenance.updates[1].body == default_text(
-        "maintenance-started", components="API, Webhooks", end="2026-12-15 04:00 UTC"
+        "maintenance-started", components="API and Webhooks", end="Dec 15, 2026, 04:00 UTC"
     )
     assert maintenance.last_update.body == default_text(
-        "maintenance-completed", components="API, Webhooks"
+        "maintenance-completed", components="API and Webhooks"
     )
 
 
@@ -708,7 +708,7 @@ def test_security_incident_template(root: Path) -> None:
     )
     (first,) = event(assert_valid(root), path.stem).updates
     assert first.status is IncidentStatus.INVESTIGATING
-    assert first.body == default_text("security-incident", components="API, Dashboard")
+    assert first.body == default_text("security-incident", components="API and Dashboard")
 
 
 def test_repository_template_overrides_the_default_and_fills_placeholders(root: Path) -> None:
@@ -723,7 +723,7 @@ def test_repository_template_overrides_the_default_and_fills_placeholders(root: 
     )
     (first,) = event(assert_valid(root), path.stem).updates
     assert first.body == (
-        "Example Status: we are looking into “Slow API” (API) since 2026-11-29 10:00 UTC. "
+        "Example Status: we are looking into “Slow API” (API) since Nov 29, 2026, 10:00 UTC. "
         "{not a placeholder}\n\nMore soon."
     )
     # Templates without an override still come from the defaults.
@@ -802,7 +802,7 @@ def test_french_defaults(make_repo: RepoWriter) -> None:
             components="API et Webhooks",
             next_update="29 nov. 2026, 10:30 UTC",
         ),
-        default_text("resolved", "fr", components="API, Webhooks"),
+        default_text("resolved", "fr", components="API et Webhooks"),
     ]
     assert incident.updates[0].body.startswith("Nous analysons")
 

@@ -422,12 +422,13 @@ def test_status_table_keeps_its_columns_with_short_names(make_repo: RepoWriter) 
 
 
 def test_help_shows_whole_sentences_and_choices() -> None:
-    overview = statusgen("--help").stdout
-    commands = overview[overview.index("Commands:") :].splitlines()[1:]
-    assert commands
-    for line in commands:
-        assert line.rstrip().endswith("."), line
-        assert "..." not in line, line
+    for group in ([], ["drill"]):
+        overview = statusgen(*group, "--help").stdout
+        commands = overview[overview.index("Commands:") :].splitlines()[1:]
+        assert commands
+        for line in commands:
+            assert line.rstrip().endswith("."), line
+            assert "..." not in line, line
     new = statusgen("new", "--help").stdout
     assert "[none|minor|major|critical]" in new
     assert "investigating|identified|monitoring|update|resolved|scheduled|in_progress" in new

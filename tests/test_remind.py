@@ -276,7 +276,7 @@ def test_next_update_placeholder_follows_update_every(make_repo: RepoWriter) -> 
     )
     assert result.exit_code == 0, result.output
     text = Path(result.stdout.strip()).read_text(encoding="utf-8")
-    assert "We will post an update by 2026-11-30 12:45 UTC, sooner if we learn more." in text
+    assert "We will post an update by Nov 30, 2026, 12:45 UTC, sooner if we learn more." in text
 
 
 def test_next_update_placeholder_without_update_every_is_a_clear_error(
