@@ -374,12 +374,16 @@ def _explain_limits(
             "import the CSV file with --csv FILE"
         )
     for name in (INCIDENTS, MAINTENANCES):
-        if name not in loaded:
+        if name in loaded:
+            continue
+        if SUMMARY in loaded:
             draft.notes.append(
                 f"{documents.where(name)} was not there: what it lists was read from {SUMMARY}, "
                 "which today's Statuspage limits to open incidents and upcoming or active "
                 "maintenance"
             )
+        else:
+            draft.notes.append(f"{documents.where(name)} was not there: nothing was read from it")
 
 
 def _listed(item: JSON) -> list[JSON]:
