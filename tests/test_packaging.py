@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import email
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -85,3 +86,77 @@ def test_the_license_is_the_whole_mit_text_in_both(dist: Path) -> None:
         member = archive.extractfile(f"{sdist.name.removesuffix('.tar.gz')}/LICENSE")
         assert member is not None
         assert member.read().decode() == license_text
+
+
+def test_the_wheel_holds_every_file_of_the_package(dist: Path) -> None:
+    """Templates, locales, message templates, scaffold files and scenarios: every file
+    git tracks under statusgen/ is in the wheel, at the same path."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z", "statusgen"],
+        cwd=PROJECT,
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout.split("\0")
+    (wheel,) = dist.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    data = [path for path in tracked if path and not path.endswith(".py")]
+    for folder in (
+        "statusgen/render/templates/",
+        "statusgen/render/locales/",
+        "statusgen/workflow/default_message_templates/",
+        "statusgen/workflow/scaffold_files/",
+    ):
+        assert any(path.startswith(folder) for path in data), folder
+    missing = sorted(path for path in tracked if path and path not in names)
+    assert not missing, missing
+
+
+def test_the_installed_wheel_builds_a_site_from_another_folder(dist: Path, tmp_path: Path) -> None:
+    """A fresh virtual environment with only the wheel (and its dependencies) builds the
+    example site, from a folder that is not the project, byte for byte as the checkout
+    does: nothing is read from the source tree."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    (wheel,) = dist.glob("*.whl")
+    installed = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert installed.returncode == 0, installed.stderr
+    site = tmp_path / "status"
+    site.mkdir()
+    for name in ("components.yml", "mkdocs.yml", "incidents", "pages", "theme"):
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, site / name)
+        elif source.exists():
+            shutil.copy2(source, site / name)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    now = ("--now", "2026-11-30 12:00 UTC")
+    for command, target in (
+        (str(venv / "bin" / "statusgen"), tmp_path / "from-wheel"),
+        (str(Path(sys.executable).parent / "statusgen"), tmp_path / "from-checkout"),
+    ):
+        result = subprocess.run(
+            [command, "build", "--root", str(site), "--site-dir", str(target), *now],
+            cwd=elsewhere,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stderr
+    from_wheel = _contents(tmp_path / "from-wheel")
+    assert "index.html" in from_wheel
+    assert "api/v2/summary.json" in from_wheel
+    assert from_wheel == _contents(tmp_path / "from-checkout")
+
+
+def _contents(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
