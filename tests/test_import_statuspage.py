@@ -554,3 +554,20 @@ def test_each_update_gives_the_components_the_statuses_it_recorded(
         for entry in u["affected_components"] or []
     )
     assert checked > 0 or not has_changes
+
+
+def test_an_incident_resolved_without_a_resolving_update_is_not_shown_open(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    page = _page(status="resolved", resolved_at="2026-11-28T15:00:00Z")
+    (folder / "summary.json").write_text(json.dumps(page))
+    root = tmp_path / "site"
+    assert run_cli("import", "statuspage", folder, "--root", root).returncode == 0
+    event = load_site(root).events[0]
+    assert [(u.at, u.status) for u in event.updates] == [
+        (parse_timestamp("2026-11-28 14:02 UTC"), IncidentStatus.INVESTIGATING),
+        (parse_timestamp("2026-11-28 15:00 UTC"), IncidentStatus.RESOLVED),
+    ]
+    assert derive(load_site(root), parse_timestamp("2026-11-28 16:00 UTC")).active_incidents == ()

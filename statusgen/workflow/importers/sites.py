@@ -161,3 +161,4 @@ def close(updates: list[DraftUpdate], resolved_at: datetime | None, maintenance:
         updates.append(DraftUpdate(at=resolved_at, status=final, body=""))
     else:
         updates[-1].status = final
+        updates[-1].changes.clear()  # FORMAT.md: a resolution changes no component itself

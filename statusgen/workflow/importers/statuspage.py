@@ -35,6 +35,7 @@ from statusgen.workflow.importers.draft import (
     SourceError,
 )
 from statusgen.workflow.importers.markdown import to_markdown
+from statusgen.workflow.importers.sites import close
 from statusgen.workflow.importers.statuspage_csv import read_csv_history
 
 SUMMARY = "summary.json"
@@ -49,6 +50,7 @@ _MAINTENANCE_STATUSES = {s.value for s in MaintenanceStatus}
 # 'postmortem' is what an incident becomes when its postmortem is published: no new status.
 _INCIDENT_STATUS_ALIASES = {"postmortem": IncidentStatus.UPDATE}
 _COMPONENT_STATUSES = [s.value for s in ComponentStatus]
+_RESOLVED = (IncidentStatus.RESOLVED.value, "postmortem")
 
 JSON = dict[str, Any]
 
@@ -292,8 +294,13 @@ class _Reader:
             if event.scheduled_end <= event.scheduled_start:
                 raise SourceError(f"{where}: 'scheduled_until' is not after 'scheduled_for'")
         self._component_changes(event, raw, item, where)
+        if not maintenance and item.get("status") in _RESOLVED:
+            # Resolved without a resolving update (Statuspage allows it): end it at
+            # resolved_at, so that it is not shown open.
+            resolved_at = _time(item, "resolved_at", where) if item.get("resolved_at") else None
+            close(event.updates, resolved_at, maintenance=False)
         self.draft.events.append(event)
-        if item.get("status") not in ("resolved", "postmortem", "completed"):
+        if item.get("status") not in (*_RESOLVED, MaintenanceStatus.COMPLETED.value):
             self.unresolved.append(event)
 
     def _update(self, entry: Any, where: str, maintenance: bool) -> tuple[DraftUpdate, list[JSON]]:
