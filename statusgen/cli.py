@@ -846,7 +846,9 @@ def import_() -> None:
 def import_statuspage(
     source: str, history: Path | None, timeout: float, force: bool, root: Path
 ) -> None:
-    """SOURCE: the page's API address (https://status.example.com/api/v2/) or a folder
+    """Import an Atlassian Statuspage page, from its API or saved documents.
+
+    SOURCE: the page's API address (https://status.example.com/api/v2/) or a folder
     holding summary.json, components.json, incidents.json, scheduled-maintenances.json."""
     if "://" in source:
         with click.progressbar(
@@ -865,7 +867,9 @@ def import_statuspage(
 @ROOT_OPTION
 @reports_errors
 def import_cstate(directory: Path, force: bool, root: Path) -> None:
-    """DIRECTORY: the cState (Hugo) site, with its config.yml and content/issues/."""
+    """Import a cState site.
+
+    DIRECTORY: the cState (Hugo) site, with its config.yml and content/issues/."""
     draft = read_cstate(directory)
     _imported(write_draft(draft, root, force=force), draft, root)
 
@@ -879,7 +883,9 @@ def import_cstate(directory: Path, force: bool, root: Path) -> None:
 @ROOT_OPTION
 @reports_errors
 def import_statusfy(directory: Path, language: str | None, force: bool, root: Path) -> None:
-    """DIRECTORY: the Statusfy site, with its config and content/ folder."""
+    """Import a Statusfy site, in one of its languages.
+
+    DIRECTORY: the Statusfy site, with its config and content/ folder."""
     draft = read_statusfy(directory, language)
     _imported(write_draft(draft, root, force=force), draft, root)
 
