@@ -4,6 +4,7 @@ checked line by line against RFC 5545 (CRLF, folding at 75 octets, UTC times).""
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -282,3 +283,63 @@ def test_a_maintenance_completed_before_its_window_is_cancelled(make_repo: RepoW
     calendars = render_calendars(context_of(root, datetime(2026, 12, 2, tzinfo=UTC)))
     event = events_of(calendars["maintenance.ics"])[uid("2026-12-05-db")]
     assert str(event["STATUS"]) == "CANCELLED"
+
+
+# Independent validators --------------------------------------------------------------------
+
+LIBICAL_CHECK = Path(__file__).resolve().parent.parent / "scripts" / "check-calendars-libical"
+
+
+def libical(*paths: Path) -> subprocess.CompletedProcess[str]:
+    """libical's parser and restriction check (scripts/check-calendars-libical), run by the
+    system Python, which has the GObject bindings (scripts/test installs them)."""
+    probe = subprocess.run(
+        ["/usr/bin/python3", "-c", "import gi; gi.require_version('ICalGLib', '3.0')"],
+        capture_output=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        pytest.fail("libical's bindings are missing: scripts/test installs gir1.2-ical-3.0")
+    return subprocess.run(
+        ["/usr/bin/python3", str(LIBICAL_CHECK), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_libical_finds_no_problem_in_any_calendar(tmp_path: Path, make_repo: RepoWriter) -> None:
+    written = []
+    for name, files in (("full", FILES), ("empty", {"i.md": FILES["2026-11-27-dashboard.md"]})):
+        for path, data in render_calendars(context_of(make_repo(files))).items():
+            target = tmp_path / name / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written.append(target)
+    result = libical(*written)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_libical_does_report_what_was_wrong(tmp_path: Path) -> None:
+    """A control: the check reports METHOD:PUBLISH without ORGANIZER, as it did."""
+    bad = tmp_path / "bad.ics"
+    bad.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\n"
+        b"UID:a@x\r\nDTSTAMP:20261130T120000Z\r\nDTSTART:20261201T020000Z\r\n"
+        b"SUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    result = libical(bad)
+    assert result.returncode == 1
+    assert "ORGANIZER" in result.stdout
+
+
+def test_every_calendar_has_a_component_and_no_method(make_repo: RepoWriter) -> None:
+    """RFC 5545: at least one component; a published calendar is no iTIP message."""
+    files = {"incident.md": FILES["2026-11-27-dashboard.md"]}
+    for path, data in render_calendars(context_of(make_repo(files))).items():
+        calendar = icalendar.Calendar.from_ical(data)
+        assert calendar.subcomponents, path
+        assert "METHOD" not in calendar, path
+        (timezone,) = calendar.walk("VTIMEZONE")
+        assert timezone["TZID"] == "UTC"

@@ -10,10 +10,10 @@ change gives the same bytes and a calendar is not rewritten for nothing. The
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, Timezone, TimezoneStandard, vDuration
 
 from statusgen.core.model import Maintenance
 from statusgen.render.context import RenderContext
@@ -74,7 +74,9 @@ class CalendarBuilder:
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
-        calendar.add("method", "PUBLISH")
+        # No METHOD: a published calendar is not an iTIP message (METHOD:PUBLISH would
+        # require an ORGANIZER on every event, libical checks it). Without METHOD,
+        # RFC 5545 makes DTSTAMP the time an event was last revised, as written below.
         calendar.add("x-wr-calname", name)
         calendar.add("name", name)
         if self.context.config.description:
@@ -83,6 +85,10 @@ class CalendarBuilder:
         calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
         for state in sorted(maintenances, key=lambda s: s.id):
             calendar.add_component(self.event(state))
+        if not calendar.subcomponents:
+            # RFC 5545 requires at least one component: an empty calendar carries the
+            # time zone its events are written in, which no application shows.
+            calendar.add_component(_utc_timezone())
         return bytes(calendar.to_ical())
 
     def event(self, state: EventState) -> Event:
@@ -112,3 +118,16 @@ class CalendarBuilder:
         event.add("transp", "TRANSPARENT")
         event.add("categories", names)
         return event
+
+
+def _utc_timezone() -> Timezone:
+    """A VTIMEZONE for UTC, with its one STANDARD observance."""
+    standard = TimezoneStandard()
+    standard.add("dtstart", datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", timedelta(0))
+    standard.add("tzoffsetto", timedelta(0))
+    standard.add("tzname", "UTC")
+    timezone = Timezone()
+    timezone.add("tzid", "UTC")
+    timezone.add_component(standard)
+    return timezone
