@@ -21,7 +21,7 @@ import git
 
 from statusgen import __version__
 from statusgen.content.config import SiteConfig, read_site_config
-from statusgen.content.loader import load_site, read_site
+from statusgen.content.loader import links_outside, load_site, read_site
 from statusgen.content.schema import SCHEMAS
 from statusgen.core.errors import (
     ContentError,
@@ -173,7 +173,8 @@ def validate(root: Path, output_format: str) -> None:
     """
     site, errors = read_site(root)
     try:
-        site_config(root)
+        config = site_config(root)
+        errors += links_outside(root, [*config.published_folders(root), root / config.file])
     except ContentErrors as config_errors:
         errors += config_errors.errors
     errors.sort(key=lambda e: e.sort_key)

@@ -387,7 +387,7 @@ def test_the_preview_serves_every_page_the_build_writes(make_repo: RepoWriter) -
         url = "/" + page.removesuffix("index.html")
         status, _, body = preview.respond(url)
         assert status == 200, url
-        assert FINGERPRINT_PATH.encode() in body
+        assert RELOAD_SCRIPT_PATH.encode() in body  # the page reloads itself on changes
 
 
 def test_preview_shows_errors_until_they_are_fixed(make_repo: RepoWriter) -> None:

@@ -21,6 +21,7 @@ from statusgen.core.ids import slugify
 from statusgen.core.model import ComponentStatus
 
 MKDOCS_FILE = "mkdocs.yml"
+DEFAULT_DOCS_DIR = "docs"
 CONFIG_FILES = ("properdocs.yml", "properdocs.yaml", MKDOCS_FILE, "mkdocs.yaml")
 #: MkDocs' docs_dir when the configuration sets none: the files it copies into the site.
 DEFAULT_DOCS_DIR = "docs"
@@ -77,6 +78,13 @@ class SiteConfig:
     """The configuration file's name (:func:`config_file`), for messages."""
     docs_dir: str | None = None
     """``docs_dir`` as written; None when the file does not set it."""
+    theme_dir: str | None = None
+    """``theme.custom_dir`` as written (``theme/``), or None."""
+
+    def published_folders(self, root: Path) -> list[Path]:
+        """The folders whose files MkDocs copies into the site as they are."""
+        folders = [root / (self.docs_dir or DEFAULT_DOCS_DIR)]
+        return folders + ([root / self.theme_dir] if self.theme_dir else [])
 
     @property
     def page_id(self) -> str:
@@ -112,6 +120,7 @@ def read_site_config(root: Path) -> SiteConfig:
     except (OSError, UnicodeDecodeError) as error:
         raise ContentErrors([ContentError(name, None, f"cannot be read: {error}")]) from None
     try:
+        _refuse_aliases(text, name)
         data: Any = yaml.load(text, Loader=_TolerantLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -120,6 +129,7 @@ def read_site_config(root: Path) -> SiteConfig:
     if not isinstance(data, dict):
         data = {}
     theme = data.get("theme")
+    _check_texts(name, data, theme)
     language = theme.get("language") if isinstance(theme, dict) else None
     return SiteConfig(
         name=str(data.get("site_name") or "Status"),
@@ -129,7 +139,40 @@ def read_site_config(root: Path) -> SiteConfig:
         plugin_options=MappingProxyType(_plugin_options(data.get("plugins"))),
         file=name,
         docs_dir=str(data["docs_dir"]) if data.get("docs_dir") else None,
+        theme_dir=str(theme["custom_dir"])
+        if isinstance(theme, dict) and theme.get("custom_dir")
+        else None,
     )
+
+
+def _refuse_aliases(text: str, name: str) -> None:
+    """Refuse YAML aliases before anything loads the file: a few lines of nested aliases
+    expand to billions of values, and MkDocs would spend minutes and all the memory on
+    them. Reading the events costs the size of the text.
+
+    :raises ContentErrors: naming the line of the first alias.
+    """
+    for event in yaml.parse(text, Loader=_TolerantLoader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            message = "YAML aliases ('*name') are not allowed here: write the value out"
+            raise ContentErrors([ContentError(name, line, message)])
+
+
+#: Settings that must be text when they are set (MkDocs would fail on anything else).
+_TEXT_SETTINGS = ("site_name", "site_url", "site_description", "docs_dir", "site_dir")
+_TEXT_THEME_SETTINGS = ("name", "language", "custom_dir", "logo", "favicon")
+
+
+def _check_texts(name: str, data: dict[str, Any], theme: object) -> None:
+    """:raises ContentErrors: for a setting that must be text and is not."""
+    found = [(key, data.get(key)) for key in _TEXT_SETTINGS]
+    if isinstance(theme, dict):
+        found += [(f"theme.{key}", theme.get(key)) for key in _TEXT_THEME_SETTINGS]
+    for key, value in found:
+        if value is not None and not isinstance(value, str):
+            message = f"'{key}' must be text, not {type(value).__name__} ({value!r:.40})"
+            raise ContentErrors([ContentError(name, None, message)])
 
 
 def normal_site_url(url: object) -> str | None:

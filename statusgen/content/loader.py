@@ -3,12 +3,18 @@
 This is the only module that reads content files. It decodes them strictly (UTF-8,
 with or without a byte-order mark, nothing guessed), hands the text to the parsers
 and collects every error of every file, so that one run reports them all.
+
+Nothing is read from outside the repository: a symbolic link may point anywhere (to
+``/proc/self/environ``, to a home folder), so a link that resolves outside the root is
+an error, here for content files and in :func:`links_outside` for the folders that
+MkDocs publishes as they are (``docs_dir``, ``theme/``).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -46,6 +52,10 @@ class ContentSource(Protocol):
         ...
 
 
+class OutsideRepository(OSError):
+    """A content file that is a link to something outside the repository."""
+
+
 class FolderSource:
     """A status repository on disk, as it is in the working tree."""
 
@@ -56,8 +66,13 @@ class FolderSource:
         return str(self.root)
 
     def read(self, path: str) -> bytes | None:
+        """:raises OutsideRepository: for a link that resolves outside the root."""
+        location = self.root / path
+        message = _outside_message(self.root, location)
+        if message is not None:
+            raise OutsideRepository(0, message, path)
         try:
-            return (self.root / path).read_bytes()
+            return location.read_bytes()
         except FileNotFoundError:
             return None
 
@@ -97,6 +112,48 @@ class OverlaySource:
     def event_paths(self) -> list[str]:
         added = (p for p in self.files if p.startswith(INCIDENTS_DIR + "/") and is_event_file(p))
         return sorted({*self.base.event_paths(), *added})
+
+
+def _outside_message(root: Path, path: Path) -> str | None:
+    """Why ``path`` may not be read, when it leads outside ``root`` through a link."""
+    target = path.resolve()
+    if target.is_relative_to(root.resolve()):
+        return None
+    return (
+        f"it is a link to {target}, outside the repository: statusgen publishes nothing "
+        "from outside it (copy the file into the repository instead)"
+    )
+
+
+def links_outside(root: Path, paths: Iterable[Path]) -> list[ContentError]:
+    """Every symbolic link at or under ``paths`` that resolves outside ``root``, and any
+    of ``paths`` that is outside it, as errors naming them (folders are walked without
+    following links)."""
+    errors: list[ContentError] = []
+
+    def report(path: Path) -> None:
+        message = _outside_message(root, path)
+        if message is not None:
+            shown = path.relative_to(root) if path.is_relative_to(root) else path
+            if not path.is_symlink():
+                message = (
+                    "this folder is outside the repository: statusgen publishes nothing "
+                    "from outside it"
+                )
+            errors.append(ContentError(shown.as_posix(), None, message))
+
+    for top in paths:
+        if not top.is_symlink() and not top.exists():
+            continue
+        report(top)
+        if top.is_symlink() or not top.is_dir() or _outside_message(root, top):
+            continue
+        for directory, folders, files in os.walk(top):
+            folders.sort()
+            for name in sorted([*folders, *files]):
+                if Path(directory, name).is_symlink():
+                    report(Path(directory, name))
+    return errors
 
 
 def is_event_file(name: str) -> bool:
@@ -165,6 +222,10 @@ def read_site(root: Path | ContentSource) -> tuple[Site | None, list[ContentErro
         if event is not None and not log:
             events.append(event)
 
+    if isinstance(root, Path):
+        # Files under incidents/ were checked as they were read; linked folders were not.
+        read = set(paths)
+        errors += [e for e in links_outside(root, [root / INCIDENTS_DIR]) if e.path not in read]
     if errors or catalog is None:
         return None, errors
     events.sort(key=lambda e: (e.first_update.at, e.id))

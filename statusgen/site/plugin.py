@@ -21,12 +21,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from statusgen.content.loader import load_site
+from statusgen.content.loader import links_outside, read_site
 from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.core.timestamps import TimestampError, parse_timestamp
 from statusgen.render.context import RenderContext
 from statusgen.render.outputs import render_outputs
-from statusgen.site.assembly import TEMPLATES_DIR, page_renderer, prepare, render_context
+from statusgen.site.assembly import (
+    NO_DOCS_DIR,
+    TEMPLATES_DIR,
+    page_renderer,
+    prepare,
+    render_context,
+)
 from statusgen.site.options import PluginOptions
 
 # Material's search: its worker and the lunr language files, needed only by its search box.
@@ -50,10 +56,16 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
             raise PluginError(str(error)) from None
         root = Path(config.config_file_path).parent
         started = time.perf_counter()
-        try:
-            site = load_site(root)
-        except ContentErrors as errors:
-            raise PluginError(f"statusgen: the status repository has errors:\n{errors}") from None
+        published = [Path(config.docs_dir), Path(config.config_file_path)]
+        if config.theme.custom_dir:
+            published.append(Path(config.theme.custom_dir))
+        # MkDocs copies these as they are: a link in them could publish any file.
+        site, errors = read_site(root)
+        errors += links_outside(root, [p for p in published if p != NO_DOCS_DIR])
+        if errors or site is None:
+            raise PluginError(
+                f"statusgen: the status repository has errors:\n{ContentErrors(errors)}"
+            )
         self.timings = {"load": time.perf_counter() - started}
         now = self.config.now or _now_from_environment() or datetime.now(UTC)
         started = time.perf_counter()

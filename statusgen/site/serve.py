@@ -196,7 +196,8 @@ class Preview:
             return None
         for folder in (*self.config.theme.dirs, self.config.docs_dir):
             candidate = Path(folder, path)
-            if candidate.is_file():
+            # A link out of its folder is not served, as the build does not publish it.
+            if _is_file(candidate) and candidate.resolve().is_relative_to(Path(folder).resolve()):
                 return candidate
         return None
 
@@ -205,7 +206,7 @@ class Preview:
         assert self.config is not None
         docs, stem = Path(self.config.docs_dir), path.rstrip("/")
         sources = [docs / f"{stem}.md", docs / stem / "index.md"] if stem else []
-        if ".." in Path(path).parts or not any(p.is_file() for p in sources):
+        if ".." in Path(path).parts or not any(_is_file(p) for p in sources):
             return None
         with self.lock:
             if self.built is None:
@@ -229,6 +230,15 @@ class Preview:
             f"<p>Fix them and this page reloads.</p><ul>{items}</ul></body></html>"
         )
         return self._with_reload(body.encode())
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False too for a name the file system cannot hold (a
+    request path is anything a browser sends, such as a segment of 300 characters)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _content_type(path: str) -> str:
