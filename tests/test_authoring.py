@@ -7,7 +7,11 @@ Most commands run in-process through Click's runner (fast); a few end-to-end tes
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -1493,3 +1497,45 @@ def test_statuses_are_spelt_as_in_files(root: Path) -> None:
     result = run("update", SCHEDULED, "-s", "In Progress", "-m", "Started.", "--root", root)
     assert result.exit_code == 0, result.output
     assert "— in_progress" in (root / "incidents" / f"{SCHEDULED}.md").read_text()
+
+
+# Files as an editor leaves them ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_written_files_get_the_permissions_of_the_umask(root: Path, umask: int) -> None:
+    args = ["new", "Queue delays", "-c", "api", "--impact", "minor", "-m", "Looking."]
+    args += ["--at", "2026-11-29 10:00 UTC", "--root", str(root)]
+    result = subprocess.run(
+        [sys.executable, "-m", "statusgen", *args],
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.umask(umask),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    written = Path(result.stdout.strip())  # relative to the working directory
+    assert stat.S_IMODE(written.stat().st_mode) == 0o666 & ~umask
+
+
+def test_an_update_keeps_the_permissions_the_file_had(root: Path) -> None:
+    path = root / "incidents" / f"{OPEN}.md"
+    path.chmod(0o640)
+    run("update", OPEN, "--status", "monitoring", "-m", "Better.", "--root", root)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_a_linked_incident_is_refused_not_replaced(root: Path) -> None:
+    path = root / "incidents" / f"{OPEN}.md"
+    real = root / "incidents" / "real" / "api.txt"
+    real.parent.mkdir()
+    path.rename(real)
+    path.symlink_to(real)
+    before = real.read_bytes()
+    result = statusgen("update", OPEN, "--status", "monitoring", "-m", "Better.", "--root", root)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"incidents/{OPEN}.md is a symbolic link: statusgen does not write through links"
+    )
+    assert path.is_symlink()
+    assert real.read_bytes() == before

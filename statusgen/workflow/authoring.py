@@ -9,7 +9,9 @@ explicit UTC.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -359,6 +361,12 @@ class Author:
         :raises ContentErrors: with this file's errors; nothing is written.
         """
         relative = path.relative_to(self.root).as_posix()
+        if path.is_symlink():
+            # Replacing it would cut the link and leave its target as it was.
+            raise StatusgenError(
+                f"{relative} is a symbolic link: statusgen does not write through links; "
+                "edit the file it points to, or put the file itself in its place"
+            )
         overlay = OverlaySource(self.source, {relative: text.encode()})
         _, errors = read_site(overlay)
         mine = [e for e in errors if e.path == relative]
@@ -369,7 +377,20 @@ class Author:
             "w", encoding="utf-8", dir=path.parent, delete=False, newline=""
         ) as temporary:
             temporary.write(text)
+        # A temporary file is private (0600): give the file the permissions an editor would,
+        # those it had, or for a new file what the umask allows.
+        Path(temporary.name).chmod(_mode_of(path))
         Path(temporary.name).replace(path)
+
+
+def _mode_of(path: Path) -> int:
+    """The permission bits ``path`` has, or those of a new file under the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)  # reading the umask means setting it: put it back at once
+        return 0o666 & ~umask
 
 
 def _template_name(choice: MessageChoice, status: UpdateStatus) -> str | None:
