@@ -178,3 +178,38 @@ def test_folders_that_only_look_like_staging_are_left_alone(repo: Path) -> None:
     (mine / "cat.jpg").write_bytes(b"\xff\xd8")
     assert statusgen("build", "--now", NOW, cwd=repo).returncode == 0
     assert (mine / "cat.jpg").read_bytes() == b"\xff\xd8"
+
+
+def _alias_bomb() -> str:
+    """Nine levels of nine aliases: 9**9 values once expanded, 400 bytes written."""
+    lines = ['  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(8):
+        name, previous = chr(98 + level), chr(97 + level)
+        lines.append(f"  {name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    return "extra:\n" + "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "status"])
+def test_a_yaml_alias_bomb_in_mkdocs_yml_is_refused_at_once(repo: Path, command: str) -> None:
+    with (repo / "mkdocs.yml").open("a") as config:
+        config.write(_alias_bomb())
+    started = time.monotonic()
+    result = (
+        statusgen(command, "--root", repo, "--now", NOW)
+        if command != "validate"
+        else (statusgen(command, "--root", repo))
+    )
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1
+    assert "mkdocs.yml:11: YAML aliases ('*name') are not allowed here" in (
+        result.stdout + result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_a_setting_that_must_be_text_is_checked_before_mkdocs(repo: Path) -> None:
+    text = (repo / "mkdocs.yml").read_text().replace("site_name: Test Status", "site_name: [1]")
+    (repo / "mkdocs.yml").write_text(text)
+    result = statusgen("build", "--root", repo, "--now", NOW)
+    assert result.returncode == 1
+    assert "mkdocs.yml: 'site_name' must be text, not list ([1])" in result.stderr

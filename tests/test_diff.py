@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from statusgen.cli import main
 from tests.conftest import COMPONENTS_YML, RepoWriter, snapshot
+from tests.conftest import statusgen as run_statusgen
 
 NOW = "2026-11-30 12:00 UTC"
 
@@ -563,3 +564,25 @@ def test_hidden_comments_are_shown_to_reviewers_verbatim(history: History) -> No
     shown = report(history.root, base)
     assert f"- **Hidden comment** in {link('Slow dashboard', DASHBOARD)}, line " in shown
     assert "  ````\n  <img src=https://tracker.example/p.gif> call ```ops```\n  ````" in shown
+
+
+def test_revisions_in_any_syntax_git_knows(history: History) -> None:
+    result = run_statusgen("diff", "HEAD@{yesterday}", "--root", history.root, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert "`HEAD@{yesterday}` → `HEAD`" in result.stdout
+
+
+def test_a_commit_missing_from_a_shallow_clone_is_a_clear_error(
+    history: History, tmp_path: Path
+) -> None:
+    history.commit("Another step", {})
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{history.top}", str(clone)], check=True
+    )
+    root = clone / history.root.relative_to(history.top)
+    result = run_statusgen("diff", "HEAD~1", "--root", root, "--now", NOW)
+    assert result.returncode == 1
+    assert "unknown git revision 'HEAD~1'" in result.stderr
+    assert "git fetch --unshallow" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1198,3 +1198,46 @@ def test_a_rejected_url_is_named_by_its_scheme_only(story: Story, url: str) -> N
         result.stderr
     )
     assert_no_secret([sample], result.stdout, result.stderr)
+
+
+# A ledger of the wrong shape -------------------------------------------------------------
+
+
+def write_ledger(story: Story, text: str) -> None:
+    """Put ``text`` as delivered.json on the ledger branch, with git's plumbing."""
+
+    def git(*args: str, stdin: str | None = None) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=story.root, input=stdin, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    blob = git("hash-object", "-w", "--stdin", stdin=text)
+    tree = git("mktree", stdin=f"100644 blob {blob}\t{LEDGER_FILE}\n")
+    commit = git("commit-tree", tree, "-m", "a ledger written by hand")
+    git("update-ref", f"refs/heads/{LEDGER_BRANCH}", commit)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[]", "expected an object, found a list"),
+        ("null", "expected an object, found null"),
+        ('{"delivered": []}', "'delivered' must be an object, found a list"),
+        ('{"delivered": {"abc": "key"}}', "'delivered.abc' must be a list of notice keys"),
+        ('{"pending": "key"}', "'pending' must be a list of notice keys, found str \"key\""),
+        ('{"last_run": 5}', "'last_run' must be a timestamp, found int 5"),
+        ('{"last_run": "yesterday"}', "yesterday"),
+        ('{"sent": {}}', "unknown key 'sent'"),
+        ("{", "Expecting property name"),
+    ],
+)
+def test_a_ledger_of_the_wrong_shape_is_refused_with_a_clear_message(
+    story: Story, http: HttpServer, text: str, problem: str
+) -> None:
+    write_ledger(story, text)
+    result = notify(story, "base", "opened", now=AT_OPENING, urls=[http.json_url("hook")])
+    assert result.exit_code == 1
+    assert f"{LEDGER_BRANCH}:{LEDGER_FILE} is not a statusgen ledger (" in result.stderr
+    assert problem in result.stderr
+    assert "fix or delete the branch" in result.stderr
+    assert http.requests == [], "nothing is sent again"

@@ -39,11 +39,17 @@ class RevisionSource:
 
     def __init__(self, repo: git.Repo, revision: str, root: Path) -> None:
         try:
-            self.commit = repo.commit(revision)
-        except (git.BadName, ValueError):
+            # git itself reads the revision: GitPython knows only part of its syntax
+            # (HEAD@{yesterday}), and a commit missing from a shallow clone must be caught.
+            sha = repo.git.rev_parse("--verify", "--quiet", f"{revision}^{{commit}}")
+            self.commit = repo.commit(sha)
+        except (git.GitCommandError, git.BadName, ValueError):
+            fetch = "fetch the base branch first"
+            if repo.git.rev_parse("--is-shallow-repository") == "true":
+                fetch += ", or all the history of this shallow clone (git fetch --unshallow)"
             raise StatusgenError(
                 f"unknown git revision '{revision}': give a branch, tag or commit "
-                "(for a pull request, fetch the base branch first)"
+                f"(for a pull request, {fetch})"
             ) from None
         self.revision = revision
         top = Path(repo.working_tree_dir or ".").resolve()

@@ -48,13 +48,41 @@ class Ledger:
 
     @classmethod
     def from_json(cls, text: str) -> Ledger:
+        """:raises ValueError: when the text is not a ledger, saying what is wrong: a
+        value of the wrong type must not be taken for another (a string read as a set
+        of its characters would send every notice again)."""
         document = json.loads(text)
+        if not isinstance(document, dict):
+            raise ValueError(f"expected an object, found {_json_kind(document)}")
+        unknown = sorted(set(document) - {"last_run", "pending", "delivered"})
+        if unknown:
+            raise ValueError(f"unknown key '{unknown[0]}'")
         last_run = document.get("last_run")
+        if last_run is not None and not isinstance(last_run, str):
+            raise ValueError(f"'last_run' must be a timestamp, found {_json_kind(last_run)}")
+        delivered = document.get("delivered", {})
+        if not isinstance(delivered, dict):
+            raise ValueError(f"'delivered' must be an object, found {_json_kind(delivered)}")
         return cls(
-            delivered={t: set(keys) for t, keys in document.get("delivered", {}).items()},
+            delivered={t: _strings(keys, f"delivered.{t}") for t, keys in delivered.items()},
             last_run=parse_timestamp(last_run) if last_run else None,
-            pending=set(document.get("pending", [])),
+            pending=_strings(document.get("pending", []), "pending"),
         )
+
+
+def _strings(value: object, where: str) -> set[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"'{where}' must be a list of notice keys, found {_json_kind(value)}")
+    return set(value)
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in words."""
+    if isinstance(value, list):
+        return "a list" if all(isinstance(i, str) for i in value) else "a list of non-strings"
+    if isinstance(value, dict):
+        return "an object"
+    return "null" if value is None else f"{type(value).__name__} {json.dumps(value)}"
 
 
 class GitLedgerStore:
