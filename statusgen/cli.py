@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import click
 import git
@@ -44,6 +44,9 @@ from statusgen.state.events import EventState
 from statusgen.state.page import PageState, derive
 from statusgen.state.uptime import shown_ratio
 from statusgen.view.drills import drill_warnings, drills_view
+from statusgen.workflow.alerts.payloads import FORMATS
+from statusgen.workflow.alerts.routing import SEVERITY_LABEL
+from statusgen.workflow.alerts.run import AlertRun, run_alert
 from statusgen.workflow.authoring import Author, Change, MessageChoice
 from statusgen.workflow.diff import compare, render_markdown
 from statusgen.workflow.drills.branch import (
@@ -542,6 +545,67 @@ def postmortem(event_id: str, commit: bool, root: Path) -> None:
     """Append a blameless postmortem draft, with the timeline filled in, to complete."""
     repo = _repository_for(root, commit)
     _written(repo, Author(root, site_config(root)).postmortem(event_id))
+
+
+@main.command(short_help="Propose an incident from a monitoring alert.")
+@click.argument("payload", metavar="[FILE|-]", type=click.File("rb"), default="-")
+@click.option(
+    "--source",
+    type=click.Choice(sorted(FORMATS)),
+    default=None,
+    help="The payload's format (default: recognised from its shape).",
+)
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="Commit on the current branch instead of status/<id> (automatic acknowledgement).",
+)
+@AT_OPTION
+@ROOT_OPTION
+@reports_errors
+def alert(
+    payload: BinaryIO, source: str | None, publish: bool, at: datetime | None, root: Path
+) -> None:
+    """Turn a monitoring webhook payload (FILE, or - for stdin) into a proposed change:
+    firing alerts open an incident on their components, later payloads add an update
+    when a component's status changes, resolved alerts propose 'monitoring'.
+
+    Alerts are routed by the 'alerts' matchers of components.yml. The change is
+    committed on a branch status/<id> for a pull request (or, with --publish, on the
+    current branch). Replaying a payload changes nothing.
+    """
+    name = str(getattr(payload, "name", "-"))
+    where = "standard input" if name in ("-", "<stdin>") else name
+    moment = (at or datetime.now(UTC)).replace(microsecond=0)
+    run = run_alert(root, site_config(root), payload.read(), where, source, moment, publish=publish)
+    _report_alerts(run)
+    if run.change is None:
+        pending = f" (on branch {run.branch}, checked out)" if run.branch else ""
+        click.echo(
+            f"Nothing to change: the repository already says what these alerts say{pending}",
+            err=True,
+        )
+        return
+    click.echo(os.path.relpath(run.change.path))
+    click.echo(f"Committed on branch {run.branch}: {run.change.summary}", err=True)
+
+
+def _report_alerts(run: AlertRun) -> None:
+    """What each alert of the payload was taken to mean, on stderr."""
+    click.echo(f"{len(run.routed)} alerts ({run.source})", err=True)
+    for routed in run.routed:
+        line = f"  {routed.alert.describe()}: "
+        if not routed.components:
+            labels = ", ".join(f"{k}={v}" for k, v in sorted(routed.alert.labels.items()))
+            line += f"matches no component (labels {labels}): add a matcher under 'alerts:'"
+            line += " in components.yml"
+        else:
+            line += f"{', '.join(routed.components)} {routed.status.value}"
+            if not routed.severity_known:
+                severity = routed.alert.labels.get(SEVERITY_LABEL)
+                what = f"severity '{severity}' is not mapped" if severity else "no severity"
+                line += f" ({what}: the mildest of alert_severities)"
+        click.echo(line, err=True)
 
 
 @main.command(short_help="List the message templates.")

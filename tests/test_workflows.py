@@ -33,8 +33,8 @@ SCAFFOLD_WORKFLOWS = SCAFFOLD / ".github" / "workflows"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 
 EXPECTED = {
-    REPO_WORKFLOWS: {"pull-request.yml", "deploy.yml", "tests.yml", "release.yml"},
-    SCAFFOLD_WORKFLOWS: {"pull-request.yml", "deploy.yml"},
+    REPO_WORKFLOWS: {"pull-request.yml", "deploy.yml", "tests.yml", "alert.yml", "release.yml"},
+    SCAFFOLD_WORKFLOWS: {"pull-request.yml", "deploy.yml", "alert.yml"},
 }
 WORKFLOWS = sorted(path for folder in EXPECTED for path in folder.glob("*.y*ml"))
 IDS = [str(path.relative_to(ROOT)) for path in WORKFLOWS]
@@ -58,6 +58,11 @@ WRITE_PERMISSIONS = {
     ("statusgen/workflow/scaffold_files/.github/workflows/deploy.yml", "notify", "contents"),
     # Trusted publishing on PyPI: the run's OIDC token is the credential.
     (".github/workflows/release.yml", "publish", "id-token"),
+    # Pushes the branch status/<id> that alerts propose, and opens its pull request.
+    (".github/workflows/alert.yml", "propose", "contents"),
+    (".github/workflows/alert.yml", "propose", "pull-requests"),
+    ("statusgen/workflow/scaffold_files/.github/workflows/alert.yml", "propose", "contents"),
+    ("statusgen/workflow/scaffold_files/.github/workflows/alert.yml", "propose", "pull-requests"),
 }
 
 # `uses: owner/repo[/path]@<40 hex> # v1.2.3`, as written on one line.
@@ -300,8 +305,25 @@ def test_pull_request_validates_builds_and_describes(folder: Path) -> None:
     assert "actions/checkout" not in str(comment["steps"]), "the writing job runs no PR code"
 
 
+@pytest.mark.parametrize("folder", [REPO_WORKFLOWS, SCAFFOLD_WORKFLOWS], ids=["repo", "scaffold"])
+def test_alert_turns_a_dispatch_into_a_pull_request(folder: Path) -> None:
+    """tests/test_alert_workflow.py runs these scripts; this checks the promises around them."""
+    workflow = load(folder / "alert.yml")
+    assert triggers(workflow) == {"repository_dispatch": {"types": ["alert"]}}
+    assert workflow["concurrency"] == {"group": "alert", "cancel-in-progress": False}
+    job = workflow["jobs"]["propose"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0, "pending status/* branches are read"
+    scripts = run_scripts(workflow)
+    for command in ('statusgen alert "$@"', 'statusgen diff "origin/$BASE" HEAD', "gh pr create"):
+        assert command in scripts, command
+    env = next(s for s in job["steps"] if s.get("id") == "alert")["env"]
+    assert env["PAYLOAD"] == "${{ toJSON(github.event.client_payload.payload) }}"
+
+
 def test_this_repository_installs_statusgen_from_the_checkout() -> None:
-    for name in ("pull-request.yml", "deploy.yml"):
+    for name in ("pull-request.yml", "deploy.yml", "alert.yml"):
         scripts = run_scripts(load(REPO_WORKFLOWS / name)).splitlines()
         assert "python -m pip install --disable-pip-version-check ." in scripts
     assert run_scripts(load(REPO_WORKFLOWS / "tests.yml")).strip() == "./scripts/test"

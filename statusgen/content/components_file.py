@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from types import MappingProxyType
 
 import yaml
 
 from statusgen.content.yamlnodes import (
+    DuplicateKey,
     Entry,
     YamlSyntaxError,
     compose,
+    entries,
     is_null,
     kind,
     line_of,
@@ -24,7 +27,8 @@ from statusgen.core.timestamps import TimestampError, parse_date
 COMPONENTS_FILE = "components.yml"
 TOP_LEVEL_KEYS = ("groups", "components")
 GROUP_KEYS = ("id", "name", "description")
-COMPONENT_KEYS = ("id", "name", "description", "group", "since")
+COMPONENT_KEYS = ("id", "name", "description", "group", "since", "alerts")
+ALERTS_EXAMPLE = "{service: api}"
 #: Ids a component cannot have: ``badges/status.svg`` is the whole page's badge.
 RESERVED_COMPONENT_IDS = ("status",)
 
@@ -127,6 +131,7 @@ def _read_components(
                 since = parse_date(since_text)
             except TimestampError as error:
                 log.add(fields["since"].line, f"{what}: 'since': {error}")
+        alerts = _read_alerts(fields.get("alerts"), log, what)
         if component_id is None or name is None:
             continue
         components[component_id] = Component(
@@ -136,8 +141,55 @@ def _read_components(
             group=group,
             since=since,
             position=position,
+            alerts=alerts,
         )
     return tuple(components.values())
+
+
+def _read_alerts(entry: Entry | None, log: ErrorLog, what: str) -> tuple[Mapping[str, str], ...]:
+    """``alerts:``: a list of label mappings; an alert matches an item when it has every
+    label of the item with the same value. Values are compared as the text written."""
+    if entry is None or is_null(entry.value):
+        return ()
+    if not isinstance(entry.value, yaml.SequenceNode):
+        log.add(
+            entry.line,
+            f"{what}: 'alerts' must be a list of label mappings like '- {ALERTS_EXAMPLE}', "
+            f"not {kind(entry.value)}",
+        )
+        return ()
+    matchers: list[Mapping[str, str]] = []
+    for item in entry.value.value:
+        if not isinstance(item, yaml.MappingNode):
+            log.add(
+                line_of(item),
+                f"{what}: each item of 'alerts' must be a mapping of labels like "
+                f"{ALERTS_EXAMPLE}, not {kind(item)}",
+            )
+            continue
+        labels: dict[str, str] = {}
+        for label in entries(item):
+            if isinstance(label, DuplicateKey):
+                log.add(label.line, f"{what}: alerts: {label.message}")
+                continue
+            value = scalar_text(label.value)
+            if not value:
+                log.add(
+                    label.line,
+                    f"{what}: alerts: the label '{label.key}' must be a string, not "
+                    f"{kind(label.value)}",
+                )
+                continue
+            labels[label.key] = value
+        if not item.value:
+            log.add(
+                line_of(item),
+                f"{what}: an empty item of 'alerts' would match every alert: name at least "
+                f"one label, like {ALERTS_EXAMPLE}",
+            )
+        elif labels:
+            matchers.append(MappingProxyType(labels))
+    return tuple(matchers)
 
 
 def _read_id(

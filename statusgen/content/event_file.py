@@ -59,6 +59,7 @@ FRONTMATTER_KEYS = (
     "scheduled_start",
     "scheduled_end",
     "drill",
+    "alerts",
 )
 AFFECTED_STATUSES = tuple(s for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL)
 #: What an update's component change may set: a component may also recover in the incident.
@@ -148,7 +149,11 @@ def parse_event(
             scheduled_end=header.scheduled_end,
         )
     assert header.impact is not None
-    return Incident(**common, impact=header.impact)  # type: ignore[arg-type]
+    return Incident(
+        **common,  # type: ignore[arg-type]
+        impact=header.impact,
+        alerts=header.alerts,
+    )
 
 
 @dataclass
@@ -162,6 +167,7 @@ class _Header:
     scheduled_start: datetime | None = None
     scheduled_end: datetime | None = None
     drill_line: int | None = None
+    alerts: tuple[str, ...] = ()
 
 
 def _read_frontmatter(text: str, log: ErrorLog, component_ids: Collection[str] | None) -> _Header:
@@ -209,7 +215,13 @@ def _read_frontmatter(text: str, log: ErrorLog, component_ids: Collection[str] |
             )
             header.scheduled_end = None
         impact = Impact.MAINTENANCE
+        if "alerts" in fields:
+            log.add(
+                fields["alerts"].line,
+                "'alerts' is only for incidents (statusgen alert writes it): remove it",
+            )
     else:
+        header.alerts = _read_alerts(fields.get("alerts"), log)
         for key in ("scheduled_start", "scheduled_end"):
             if key in fields:
                 log.add(
@@ -229,6 +241,28 @@ def _read_frontmatter(text: str, log: ErrorLog, component_ids: Collection[str] |
         fields.get("components"), impact, log, component_ids, end_line
     )
     return header
+
+
+def _read_alerts(entry: Entry | None, log: ErrorLog) -> tuple[str, ...]:
+    """``alerts:``: the fingerprints of the monitoring alerts the incident covers."""
+    if entry is None or is_null(entry.value):
+        return ()
+    if not isinstance(entry.value, yaml.SequenceNode):
+        log.add(
+            entry.line,
+            f"'alerts' must be a list of alert fingerprints (text), not {kind(entry.value)}",
+        )
+        return ()
+    fingerprints: list[str] = []
+    for item in entry.value.value:
+        fingerprint = scalar_text(item)
+        if not fingerprint:
+            log.add(line_of(item), f"each item of 'alerts' must be a fingerprint, not {kind(item)}")
+        elif fingerprint in fingerprints:
+            log.add(line_of(item), f"alert '{fingerprint}' is listed twice")
+        else:
+            fingerprints.append(fingerprint)
+    return tuple(fingerprints)
 
 
 def _read_title(fields: dict[str, Entry], log: ErrorLog, end_line: int) -> str | None:

@@ -50,6 +50,16 @@ def components_schema() -> dict[str, Any]:
                 "pattern": r"^\d{4}-\d{2}-\d{2}$",
                 "description": "First day counted in uptime (YYYY-MM-DD).",
             },
+            "alerts": {
+                "type": ["array", "null"],
+                "description": "Monitoring alerts about this component: each item is labels "
+                "that must all be equal; any item matches.",
+                "items": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {"type": ["string", "number", "boolean"]},
+                },
+            },
         },
     }
     return {
@@ -96,6 +106,13 @@ def incident_schema() -> dict[str, Any]:
             "type": "boolean",
             "description": "true: a rehearsal of the incident process, never published.",
         },
+        "alerts": {
+            "type": ["array", "null"],
+            "items": {"type": ["string", "number"]},
+            "uniqueItems": True,
+            "description": "Incidents only: fingerprints of the alerts it covers "
+            "(written by statusgen alert).",
+        },
     }
     return {
         "$schema": DRAFT,
@@ -110,7 +127,7 @@ def incident_schema() -> dict[str, Any]:
         },
         "then": {
             "required": ["scheduled_start", "scheduled_end"],
-            "not": {"required": ["impact"]},
+            "allOf": [{"not": {"required": ["impact"]}}, {"not": {"required": ["alerts"]}}],
         },
         "else": {
             "required": ["impact"],

@@ -123,6 +123,9 @@ class Component:
     group: str | None = None
     since: date | None = None
     position: int = 0
+    alerts: tuple[Mapping[str, str], ...] = ()
+    """Monitoring alerts about this component: an alert whose labels include all the
+    labels of one item is routed here (``statusgen alert``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -237,6 +240,8 @@ class Incident(Event):
 
     type: ClassVar[EventType] = EventType.INCIDENT
     impact: Impact
+    alerts: tuple[str, ...] = ()
+    """Fingerprints of the monitoring alerts this incident covers (``statusgen alert``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

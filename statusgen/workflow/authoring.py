@@ -124,9 +124,11 @@ class Author:
         start: datetime | None = None,
         end: datetime | None = None,
         drill: bool = False,
+        alerts: tuple[str, ...] = (),
     ) -> Change:
         """Write a new incident (or maintenance) with its first update; with ``drill``,
-        marked ``drill: true`` (a rehearsal, never published).
+        marked ``drill: true`` (a rehearsal, never published); ``alerts`` are the
+        fingerprints of the monitoring alerts it covers.
 
         :raises UsageProblem: for options that do not go together, or no component.
         """
@@ -173,6 +175,8 @@ class Author:
             fields["components"] = list(affected)
         if drill:
             fields["drill"] = True
+        if alerts:
+            fields["alerts"] = list(alerts)
         update_status = self._status(status, maintenance, default_status)
         frontmatter = yaml.safe_dump(
             fields, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000
@@ -220,6 +224,13 @@ class Author:
             )
         verb = "Complete maintenance" if isinstance(event, Maintenance) else "Resolve"
         return self._add_update(path, text, event, final, message, at, summary=f"{verb} {event_id}")
+
+    def cover_alerts(self, event_id: str, fingerprints: tuple[str, ...]) -> Change:
+        """Set the incident's ``alerts:`` to ``fingerprints`` (the rest of the file stays
+        as written)."""
+        path, text, _ = self._existing(event_id)
+        self._write(path, _with_alerts(text, fingerprints))
+        return Change(path, event_id, f"{event_id} covers the alerts {', '.join(fingerprints)}")
 
     def postmortem(self, event_id: str) -> Change:
         """Append a blameless postmortem draft, its timeline filled in from the updates."""
@@ -399,6 +410,27 @@ def _template_name(choice: MessageChoice, status: UpdateStatus) -> str | None:
     if choice.text is not None:
         return None
     return choice.template or DEFAULT_FOR_STATUS.get(status)
+
+
+def _with_alerts(text: str, fingerprints: tuple[str, ...]) -> str:
+    """``text`` (an incident file) with its frontmatter's ``alerts:`` replaced by
+    ``fingerprints``, or added as the last key; every other line stays as it is."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.split(newline)
+    end = lines.index("---", 1)  # the frontmatter's closing line (the file is valid)
+    root = yaml.compose(newline.join(lines[1:end]))
+    start = stop = end
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == "alerts":
+                start = key.start_mark.line + 1
+                stop = value.end_mark.line + 1 + (value.end_mark.column > 0)
+                stop = min(stop, end)
+    written = yaml.safe_dump(
+        {"alerts": list(fingerprints)}, default_flow_style=False, allow_unicode=True, width=1000
+    ).rstrip("\n")
+    lines[start:stop] = written.split("\n")
+    return newline.join(lines)
 
 
 def _checked_message(text: str) -> str:

@@ -121,12 +121,18 @@ def check_can_commit(root: Path) -> git.Repo:
 
 
 def commit_file(
-    repo: git.Repo, path: Path, event_id: str, message: str, template: str | None = None
+    repo: git.Repo,
+    path: Path,
+    event_id: str,
+    message: str,
+    template: str | None = None,
+    *,
+    branch_off: bool = True,
 ) -> str:
     """Commit ``path`` alone (whatever else is staged stays staged) with ``message`` (and
     a ``Statusgen-Template:`` line naming ``template``); on the default branch, first
-    switch to a new branch ``status/<id>`` (``-2``, ``-3``… when taken). Returns the
-    branch name.
+    switch to a new branch ``status/<id>`` (``-2``, ``-3``… when taken) unless
+    ``branch_off`` is False. Returns the branch name.
 
     :raises StatusgenError: when git refuses.
     """
@@ -134,7 +140,7 @@ def commit_file(
     top = Path(repo.working_tree_dir or ".").resolve()
     relative = path.resolve().relative_to(top).as_posix()
     try:
-        if branch in default_branches(repo):
+        if branch_off and branch in default_branches(repo):
             branch = _free_branch_name(repo, f"{BRANCH_PREFIX}{event_id}")
             repo.git.switch("-c", branch)
         repo.git.add("--", relative)
