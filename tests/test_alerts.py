@@ -143,8 +143,8 @@ def test_an_alertmanager_group_opens_one_incident_on_a_status_branch(repo: git.R
     (update,) = incident.updates
     assert update.status is IncidentStatus.INVESTIGATING
     assert update.body == (
-        "We are investigating reports of problems with API, Webhooks. We will post an update "
-        "by 2026-11-30 13:45 UTC, sooner if we learn more."
+        "We are investigating reports of problems with API and Webhooks. We will post an "
+        "update by Nov 30, 2026, 13:45 UTC, sooner if we learn more."
     )
     # Nothing is published: main does not have it.
     assert "incidents/" + API_INCIDENT + ".md" not in repo.git.ls_tree("-r", "main", "--name-only")
@@ -286,8 +286,8 @@ def test_a_repository_title_template(repo: git.Repo) -> None:
     (templates / "alert-title.md").write_text("Problems with {components}\n", encoding="utf-8")
     assert alert(repo, DATA / "alertmanager-firing.json", "--at", AT).exit_code == 0
     (incident,) = valid(repo)
-    assert incident.title == "Problems with API, Webhooks"
-    assert incident.id == "2026-11-30-problems-with-api-webhooks"
+    assert incident.title == "Problems with API and Webhooks"  # a list in the site's language
+    assert incident.id == "2026-11-30-problems-with-api-and-webhooks"
 
 
 # Bad payloads ----------------------------------------------------------------------------

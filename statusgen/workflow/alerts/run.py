@@ -22,6 +22,7 @@ from statusgen.content.config import SiteConfig
 from statusgen.content.loader import load_site, read_site
 from statusgen.core.errors import StatusgenError
 from statusgen.core.model import Incident, Site
+from statusgen.render.i18n import Language
 from statusgen.state.page import derive
 from statusgen.workflow.alerts.payloads import read_payload
 from statusgen.workflow.alerts.planning import Plan, plan
@@ -119,7 +120,7 @@ def _title(root: Path, config: SiteConfig, site: Site, proposal: Plan) -> str:
         values = {
             "summary": summary,
             "alertname": worst.name,
-            "components": ", ".join(names),
+            "components": Language(config.language).format_list(names),
             "site": config.name,
         }
         template = MessageTemplate(TITLE_TEMPLATE, own, f"{TEMPLATES_DIR}/")
