@@ -567,8 +567,8 @@ def alert(
     payload: BinaryIO, source: str | None, publish: bool, at: datetime | None, root: Path
 ) -> None:
     """Turn a monitoring webhook payload (FILE, or - for stdin) into a proposed change:
-    firing alerts open an incident on their components, later payloads add an update
-    when a component's status changes, resolved alerts propose 'monitoring'.
+    firing alerts open an incident on their components; later payloads of the same
+    alerts change it only when a component's status changes.
 
     Alerts are routed by the 'alerts' matchers of components.yml. The change is
     committed on a branch status/<id> for a pull request (or, with --publish, on the

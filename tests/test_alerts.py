@@ -386,3 +386,47 @@ def test_outside_a_git_repository_is_a_clear_error(make_repo: RepoWriter) -> Non
     assert result.exit_code == 1
     assert "is not in a git repository" in result.output
     assert list((root / "incidents").iterdir()) == []
+
+
+# Following the incident ------------------------------------------------------------------
+
+
+def opened(repo: git.Repo) -> Path:
+    assert alert(repo, DATA / "alertmanager-firing.json", "--at", AT).exit_code == 0
+    return root_of(repo) / "incidents" / f"{API_INCIDENT}.md"
+
+
+def test_a_new_alert_that_changes_no_status_is_only_recorded(
+    repo: git.Repo, tmp_path: Path
+) -> None:
+    path = opened(repo)
+    document = json.loads((DATA / "alertmanager-firing.json").read_text(encoding="utf-8"))
+    third = dict(document["alerts"][0], fingerprint="3c52dc93eec4b43f")
+    third["labels"] = dict(third["labels"], instance="https://api-eu.example.com")
+    document["alerts"].append(third)
+    result = alert(repo, payload(tmp_path, document), "--at", "2026-11-30 13:30 UTC")
+    assert result.exit_code == 0, result.output
+    (incident,) = valid(repo)
+    assert incident.alerts == ("1a30ba71cca2921f", "2b41cb82ddb3a32e", "3c52dc93eec4b43f")
+    assert len(incident.updates) == 1
+    assert frontmatter(path)["components"] == {
+        "api": "major_outage",
+        "webhooks": "degraded_performance",
+    }
+    before = refs(repo)
+    assert "Nothing to change" in alert(repo, payload(tmp_path, document), "--at", AT).stderr
+    assert refs(repo) == before
+
+
+def test_a_change_of_components_is_refused_until_updates_can_write_it(repo: git.Repo) -> None:
+    """statusgen update cannot write component changes yet (FORMAT.md v2 brackets): the
+    proposal is refused, whole, rather than written in part."""
+    path = opened(repo)
+    text = path.read_bytes()
+    before = refs(repo)
+    result = alert(repo, DATA / "alertmanager-partly-resolved.json", "--at", "2026-11-30 13:40 UTC")
+    assert result.exit_code == 1
+    assert "the alerts change the components of" in result.stderr
+    assert "(webhooks: operational)" in result.stderr
+    assert path.read_bytes() == text
+    assert refs(repo) == before
