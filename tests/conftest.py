@@ -1,4 +1,5 @@
-"""Shared fixtures: real status repositories written to temporary folders."""
+"""Shared fixtures: real status repositories written to temporary folders, and real git
+repositories around them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import git
 import pytest
 
 COMPONENTS_YML = """\
@@ -66,6 +68,32 @@ def make_repo(tmp_path: Path) -> RepoWriter:
         return root
 
     return write
+
+
+def init_git(path: Path, branch: str = "main") -> git.Repo:
+    """A git repository at ``path`` with its own committer identity (never the machine's)."""
+    repo = git.Repo.init(path, initial_branch=branch)
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "Status Tester")
+        config.set_value("user", "email", "status-tester@example.com")
+    return repo
+
+
+def commit_all(repo: git.Repo, message: str) -> git.Commit:
+    """Commit everything in the working tree, as ``git add --all && git commit``."""
+    repo.git.add("--all")
+    return repo.index.commit(message)
+
+
+def write_files(root: Path, files: dict[str, str | None]) -> None:
+    """Write (or, for None, delete) files relative to ``root``."""
+    for name, text in files.items():
+        path = root / name
+        if text is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
 
 
 def statusgen(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

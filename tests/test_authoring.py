@@ -34,7 +34,7 @@ from statusgen.core.model import (
 from statusgen.state.events import event_state
 from statusgen.workflow.gitrepo import RevisionSource
 from statusgen.workflow.message_templates import DEFAULTS_DIR as DEFAULTS
-from tests.conftest import COMPONENTS_YML, RepoWriter, snapshot, statusgen
+from tests.conftest import COMPONENTS_YML, RepoWriter, commit_all, init_git, snapshot, statusgen
 
 DEFAULT_NAMES = {
     "identified",
@@ -129,20 +129,6 @@ RESOLVED = "2026-11-10-slow-dashboard"
 SCHEDULED = "2026-12-15-database-upgrade"
 COMPLETED = "2026-11-01-network"
 OLD = "2025-06-01-webhook-delays"
-
-
-def init_git(path: Path, branch: str = "main") -> git.Repo:
-    """A git repository at ``path`` with its own committer identity."""
-    repo = git.Repo.init(path, initial_branch=branch)
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "Status Tester")
-        config.set_value("user", "email", "status-tester@example.com")
-    return repo
-
-
-def commit_all(repo: git.Repo, message: str) -> git.Commit:
-    repo.git.add("--all")
-    return repo.index.commit(message)
 
 
 @pytest.fixture

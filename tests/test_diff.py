@@ -10,12 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import git
 import pytest
 from click.testing import CliRunner, Result
 
 from statusgen.cli import main
-from tests.conftest import COMPONENTS_YML, RepoWriter, snapshot
+from tests.conftest import COMPONENTS_YML, RepoWriter, commit_all, init_git, snapshot, write_files
 from tests.conftest import statusgen as run_statusgen
 
 NOW = "2026-11-30 12:00 UTC"
@@ -86,22 +85,12 @@ class History:
 
     def __init__(self, top: Path, root: Path) -> None:
         self.top, self.root = top, root
-        self.repo = git.Repo.init(top, initial_branch="main")
-        with self.repo.config_writer() as config:
-            config.set_value("user", "name", "Status Tester")
-            config.set_value("user", "email", "status-tester@example.com")
+        self.repo = init_git(top)
 
     def commit(self, message: str, files: dict[str, str | None]) -> str:
         """Write (or, for None, delete) files relative to the status root; commit all."""
-        for name, text in files.items():
-            path = self.root / name
-            if text is None:
-                path.unlink()
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-        self.repo.git.add("--all")
-        return self.repo.index.commit(message).hexsha
+        write_files(self.root, files)
+        return commit_all(self.repo, message).hexsha
 
     def edit(self, name: str, old: str, new: str) -> str:
         text = (self.root / name).read_text(encoding="utf-8")

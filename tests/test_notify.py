@@ -49,7 +49,7 @@ from hypothesis.errors import HypothesisException
 from statusgen.cli import main
 from statusgen.workflow.notify.ledger import LEDGER_BRANCH, LEDGER_FILE
 from statusgen.workflow.notify.targets import CONFIG_VARIABLE, URLS_VARIABLE
-from tests.conftest import RepoWriter
+from tests.conftest import RepoWriter, commit_all, init_git, write_files
 
 JSON = dict[str, Any]
 
@@ -138,20 +138,14 @@ class Story:
     revisions: dict[str, str] = field(default_factory=dict)
 
     def commit(self, step: str, files: dict[str, str]) -> None:
-        for name, text in files.items():
-            (self.root / "incidents" / name).write_text(text, encoding="utf-8")
-        self.repo.git.add("--all")
-        self.revisions[step] = self.repo.index.commit(step).hexsha
+        write_files(self.root / "incidents", dict(files))
+        self.revisions[step] = commit_all(self.repo, step).hexsha
 
 
 @pytest.fixture
 def story(make_repo: RepoWriter) -> Story:
     root = make_repo({f"{DASHBOARD}.md": OLD_DASHBOARD})
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "Status Tester")
-        config.set_value("user", "email", "status-tester@example.com")
-    result = Story(root, repo)
+    result = Story(root, init_git(root))
     result.commit("base", {})
     result.commit(
         "opened",

@@ -89,19 +89,17 @@ def test_the_license_is_the_whole_mit_text_in_both(dist: Path) -> None:
 
 
 def test_the_wheel_holds_every_file_of_the_package(dist: Path) -> None:
-    """Templates, locales, message templates, scaffold files and scenarios: every file
-    git tracks under statusgen/ is in the wheel, at the same path."""
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z", "statusgen"],
-        cwd=PROJECT,
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout.split("\0")
+    """Templates, locales, message templates, scaffold files and scenarios: every file of
+    the package's folder (but compiled bytecode) is in the wheel, at the same path."""
+    files = [
+        path.relative_to(PROJECT).as_posix()
+        for path in sorted((PROJECT / "statusgen").rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
     (wheel,) = dist.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    data = [path for path in tracked if path and not path.endswith(".py")]
+    data = [path for path in files if not path.endswith(".py")]
     for folder in (
         "statusgen/render/templates/",
         "statusgen/render/locales/",
@@ -109,7 +107,7 @@ def test_the_wheel_holds_every_file_of_the_package(dist: Path) -> None:
         "statusgen/workflow/scaffold_files/",
     ):
         assert any(path.startswith(folder) for path in data), folder
-    missing = sorted(path for path in tracked if path and path not in names)
+    missing = sorted(path for path in files if path not in names)
     assert not missing, missing
 
 
