@@ -11,7 +11,7 @@ import pytest
 from statusgen.content.loader import FolderSource, load_site, read_site
 from statusgen.core.errors import ContentError, ContentErrors, StatusgenError
 from statusgen.core.model import Site
-from tests.conftest import RepoWriter
+from tests.conftest import COMPONENTS_YML, RepoWriter, statusgen
 
 # 7 lines; line 7 is the text of the update.
 VALID = (
@@ -446,3 +446,39 @@ def test_c1_control_character_in_frontmatter_has_a_line(
     assert errors
     assert all(e.line == 2 for e in errors), errors
     assert all("<unicode string>" not in e.message for e in errors), errors
+
+
+@pytest.mark.parametrize("escape", ["\\e", "\\0", "\\uFFFE", "\\x9b", "\\r"])
+def test_a_control_character_written_as_an_escape_is_an_error(
+    make_repo: RepoWriter, escape: str
+) -> None:
+    """The raw text has no control character; the value YAML decodes from it does."""
+    incident = (
+        f'---\ntitle: "API{escape}[31m errors"\nimpact: minor\ncomponents: [api]\n---\n'
+        "## 2026-11-28 14:02 UTC — investigating\nLooking.\n"
+    )
+    root = make_repo(
+        {"2026-11-28-api.md": incident},
+        components=COMPONENTS_YML.replace("name: Webhooks", f'name: "Web{escape}hooks"'),
+    )
+    for command in ("validate", "status"):
+        result = statusgen(command, "--root", root)
+        assert result.returncode == 1
+        output = result.stdout + result.stderr
+        assert "components.yml:" in output
+        assert "(written as an escape): remove it" in output
+        assert "\x1b" not in output
+        assert "Traceback" not in output
+    _, errors = read_site(root)
+    assert {(e.path, e.line) for e in errors} == {
+        ("components.yml", 11),
+        ("incidents/2026-11-28-api.md", 2),
+    }
+
+
+def test_a_component_name_on_two_lines_is_an_error(make_repo: RepoWriter) -> None:
+    root = make_repo(components=COMPONENTS_YML.replace("name: Webhooks", 'name: "Web\\nhooks"'))
+    _, errors = read_site(root)
+    assert [str(e) for e in errors] == [
+        "components.yml:11: component 'webhooks': 'name' must be one line"
+    ]

@@ -217,6 +217,10 @@ def _required_text(
     value = _optional_text(fields, log, key)
     if value is None and isinstance(fields[key].value, yaml.ScalarNode):
         log.add(fields[key].line, f"{what}: '{key}' is empty")
+    elif value is not None and "\n" in value:
+        # A name is shown in one line everywhere: a table row, a terminal, a subject.
+        log.add(fields[key].line, f"{what}: '{key}' must be one line")
+        return None
     return value
 
 

@@ -13,23 +13,18 @@ MkDocs publishes as they are (``docs_dir``, ``theme/``).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
 from statusgen.content.components_file import COMPONENTS_FILE, parse_components
 from statusgen.content.event_file import parse_event
-from statusgen.core.errors import ContentError, ContentErrors, ErrorLog
+from statusgen.core.errors import CONTROL_CHARACTER, ContentError, ContentErrors, ErrorLog
 from statusgen.core.ids import invalid_id_message, is_valid_id
 from statusgen.core.model import Catalog, Incident, Maintenance, Site
 
 INCIDENTS_DIR = "incidents"
 EVENT_SUFFIX = ".md"
-
-# Control characters, and the Unicode line separators that YAML counts as line breaks
-# (they would shift every line number after them), are never meant in a content file.
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 class ContentSource(Protocol):
@@ -277,7 +272,7 @@ def decode_source(data: bytes, log: ErrorLog) -> str | None:
             "save the file as UTF-8",
         )
         return None
-    control = _CONTROL_CHARACTER.search(text)
+    control = CONTROL_CHARACTER.search(text)
     if control is not None:
         line = text.count("\n", 0, control.start()) + 1
         log.add(

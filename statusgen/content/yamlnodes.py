@@ -9,16 +9,18 @@ parser is used when PyYAML was built with it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
 
-from statusgen.core.errors import ErrorLog, did_you_mean, one_of
+from statusgen.core.errors import CONTROL_CHARACTER, ErrorLog, did_you_mean, one_of
 
 _Loader: type[yaml.CSafeLoader | yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 NULL_TAG = "tag:yaml.org,2002:null"
+_CARRIAGE_RETURN = re.compile("\r")
 BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
@@ -37,7 +39,7 @@ def compose(text: str) -> yaml.Node | None:
     :raises YamlSyntaxError: when the text is not a single valid YAML document.
     """
     try:
-        return yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         parts = [p for p in (error.context, error.problem) if p]
@@ -46,6 +48,32 @@ def compose(text: str) -> yaml.Node | None:
         raise YamlSyntaxError("invalid YAML: " + ", ".join(parts), line) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(f"invalid YAML: {error}", None) from None
+    _check_values(root)
+    return root
+
+
+def _check_values(root: yaml.Node | None) -> None:
+    """The rule for the text applies to the values too: an escape (``"\\e"``) decodes to
+    a control character that the text did not contain. A carriage return is one as well
+    in a value (it would break the lines of a table or a terminal).
+
+    :raises YamlSyntaxError: at the line of the first such value.
+    """
+    pending = [] if root is None else [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.ScalarNode):
+            found = CONTROL_CHARACTER.search(node.value) or _CARRIAGE_RETURN.search(node.value)
+            if found:
+                raise YamlSyntaxError(
+                    f"the value holds the control character U+{ord(found.group()):04X} "
+                    "(written as an escape): remove it",
+                    line_of(node),
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(n for pair in node.value for n in pair)
 
 
 def line_of(node: yaml.Node) -> int:

@@ -17,6 +17,12 @@ from typing import TypeVar
 Choice = TypeVar("Choice", bound=str)
 
 
+# Control characters, and the Unicode line separators that YAML counts as line breaks
+# (they would shift every line number after them), are never meant in a content file:
+# neither in its text nor in a value decoded from an escape ("\e", "\0", "\uFFFE").
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
 class StatusgenError(Exception):
     """An error the user can fix; its message is shown without a traceback."""
 
