@@ -883,13 +883,13 @@ def drill_end(branch: str | None, root: Path) -> None:
 FORCE_OPTION = click.option("--force", is_flag=True, help="Replace files that exist already.")
 
 
-@main.group("import")
+@main.group("import", short_help="Move another status page in, with its history.")
 def import_() -> None:
     """Import the components and history of another status page (Statuspage, cState,
     Statusfy) as FORMAT.md files. Everything is validated before anything is written."""
 
 
-@import_.command("statuspage")
+@import_.command("statuspage", short_help="Import an Atlassian Statuspage page.")
 @click.argument("source")
 @click.option(
     "--csv",
@@ -926,7 +926,7 @@ def import_statuspage(
     _imported(write_draft(draft, root, force=force), draft, root)
 
 
-@import_.command("cstate")
+@import_.command("cstate", short_help="Import a cState site.")
 @click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @FORCE_OPTION
 @ROOT_OPTION
@@ -939,7 +939,7 @@ def import_cstate(directory: Path, force: bool, root: Path) -> None:
     _imported(write_draft(draft, root, force=force), draft, root)
 
 
-@import_.command("statusfy")
+@import_.command("statusfy", short_help="Import a Statusfy site, in one language.")
 @click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option(
     "--language", default=None, help="Which language's incidents (default: defaultLocale)."

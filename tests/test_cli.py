@@ -422,7 +422,7 @@ def test_status_table_keeps_its_columns_with_short_names(make_repo: RepoWriter) 
 
 
 def test_help_shows_whole_sentences_and_choices() -> None:
-    for group in ([], ["drill"]):
+    for group in ([], ["drill"], ["import"]):
         overview = statusgen(*group, "--help").stdout
         commands = overview[overview.index("Commands:") :].splitlines()[1:]
         assert commands
