@@ -3,6 +3,7 @@ XML itself against the rules of the W3C feed validator."""
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -432,3 +433,18 @@ def test_an_update_without_text_has_its_title_as_content(make_repo: RepoWriter) 
         assert not parsed.bozo
         assert parsed.entries[0].summary == "<p>Resolved: Short</p>"
     assert json.loads(feeds["feed.json"])["items"][0]["content_html"] == "<p>Resolved: Short</p>"
+
+
+def test_no_two_entries_share_an_updated_time(feeds: dict[str, bytes]) -> None:
+    """The W3C validator warns about equal atom:updated: the postmortem is announced
+    one second after its incident's latest update (docs/feeds.md)."""
+    parsed = feedparser.parse(feeds["feed.atom"])
+    times = [entry.updated for entry in parsed.entries]
+    assert len(times) == len(set(times)), times
+    by_id = {entry.id: entry for entry in parsed.entries}
+    postmortem = by_id[f"{SITE_URL}incidents/2026-11-20-db-outage/postmortem/"]
+    incident = [
+        e for e in parsed.entries if e.id.startswith(f"{SITE_URL}incidents/2026-11-20-db-outage/#")
+    ]
+    latest = max(e.updated_parsed for e in incident)
+    assert calendar.timegm(postmortem.updated_parsed) == calendar.timegm(latest) + 1

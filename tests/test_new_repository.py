@@ -210,3 +210,20 @@ def test_serve_shows_the_page_at_now(tmp_path: Path) -> None:
     assert b"Active incidents" not in after.respond("/")[2]
     summary = json.loads(during.respond("/api/v2/summary.json")[2])
     assert summary["page"]["updated_at"].startswith("2026-11-28T14:02")
+
+
+def test_the_api_and_badges_may_be_read_from_other_origins(tmp_path: Path) -> None:
+    root = minimal_repository(tmp_path / "repo")
+    built = statusgen("build", "--root", root, "--now", "2026-11-30 12:00 UTC")
+    assert built.returncode == 0, built.stderr
+    site = root / "site"
+    rules = (site / "_headers").read_text(encoding="utf-8")
+    assert rules == (
+        "/api/*\n  Access-Control-Allow-Origin: *\n/badges/*\n  Access-Control-Allow-Origin: *\n"
+    )
+    # Each rule covers files that exist: what the widget and badge users fetch.
+    assert (site / "api" / "v2" / "summary.json").is_file()
+    assert (site / "badges" / "status.svg").is_file()
+    for line in rules.splitlines():
+        if line.startswith("/"):
+            assert any((site / line.strip("/*")).iterdir()), line

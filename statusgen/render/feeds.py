@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
@@ -57,6 +57,9 @@ class Feed:
     """The absolute URL of the page the feed follows."""
     entries: tuple[FeedEntry, ...]
     updated: datetime
+
+
+POSTMORTEM_DELAY = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +256,8 @@ def _items(events: Iterable[EventState]) -> Sequence[_Item]:
     for state in events:
         items += (_Item(state, update, update.at) for update in state.updates)
         if state.event.postmortem:
-            # The format gives a postmortem no date; it is announced with the event's
-            # latest update, the time of the last thing the event published.
-            items.append(_Item(state, None, state.updated_at))
+            # The format gives a postmortem no date; it is announced one second after the
+            # event's latest update: after the last thing the event published, and never
+            # at the same atom:updated as that update's entry (the W3C validator warns).
+            items.append(_Item(state, None, state.updated_at + POSTMORTEM_DELAY))
     return items

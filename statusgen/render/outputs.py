@@ -11,6 +11,7 @@ from statusgen.render.badges import render_badges
 from statusgen.render.calendars import render_calendars
 from statusgen.render.context import RenderContext, Renderer, json_bytes
 from statusgen.render.feeds import render_feeds
+from statusgen.render.headers import render_headers
 from statusgen.render.statuspage import StatuspageDocuments
 
 
@@ -20,7 +21,13 @@ def render_api(context: RenderContext) -> dict[str, bytes]:
     return {path: json_bytes(document) for path, document in documents.items()}
 
 
-RENDERERS: tuple[Renderer, ...] = (render_api, render_feeds, render_calendars, render_badges)
+RENDERERS: tuple[Renderer, ...] = (
+    render_api,
+    render_feeds,
+    render_calendars,
+    render_badges,
+    render_headers,
+)
 
 
 def render_outputs(context: RenderContext) -> dict[str, bytes]:
