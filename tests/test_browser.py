@@ -259,7 +259,7 @@ def test_overview_without_javascript(open_tab: TabOpener) -> None:
     assert times == sorted(times, reverse=True)
     assert len(set(times)) == 4
     facts = page.locator(".sg-facts").inner_text()
-    for fact in ("Resolved", "Major", "98 minutes", "REST API", "Partial outage"):
+    for fact in ("Resolved", "Major", "1 hr 38 min", "REST API", "Partial outage"):
         assert fact in facts
     assert page.get_by_role("link", name="Read the postmortem").count() == 1
 
