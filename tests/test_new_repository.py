@@ -11,7 +11,7 @@ import git
 import pytest
 
 from statusgen import __version__
-from statusgen.site.serve import FINGERPRINT_PATH, Preview
+from statusgen.site.serve import RELOAD_SCRIPT_PATH, Preview
 from tests.conftest import COMPONENTS_YML, statusgen
 
 MINIMAL_MKDOCS = """\
@@ -168,7 +168,7 @@ def test_serve_renders_hand_written_pages_and_index_html(tmp_path: Path) -> None
         status, content_type, body = preview.respond("/about/")
         assert (status, content_type) == (200, "text/html; charset=utf-8")
         assert b"Who runs this page." in body
-        assert FINGERPRINT_PATH.encode() in body  # reloads on changes like the others
+        assert RELOAD_SCRIPT_PATH.encode() in body  # reloads on changes like the others
         (root / "docs" / "about.md").write_text("# About us\n\nEdited.\n")
         assert b"Edited." in preview.respond("/about/")[2]
         assert (
