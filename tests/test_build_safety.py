@@ -213,3 +213,33 @@ def test_a_setting_that_must_be_text_is_checked_before_mkdocs(repo: Path) -> Non
     result = statusgen("build", "--root", repo, "--now", NOW)
     assert result.returncode == 1
     assert "mkdocs.yml: 'site_name' must be text, not list ([1])" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[" * 20_000, "incidents/2026-11-29-x.md:7: this line has 20,000 characters; at most"),
+        ("[\n" * 10_000, "incidents/2026-11-29-x.md:7: this paragraph has more than 200 '['"),
+        ("- " * 800 + "deep", "incidents/2026-11-29-x.md:7: lists or quotes nested deeper"),
+        ("> " * 800 + "deep", "incidents/2026-11-29-x.md:7: lists or quotes nested deeper"),
+        ("x" * 1_000_001, "incidents/2026-11-29-x.md: the file has 1,000,"),
+    ],
+)
+def test_input_beyond_the_limits_is_an_error_found_at_once(
+    repo: Path, body: str, message: str
+) -> None:
+    (repo / "incidents" / "2026-11-29-x.md").write_text(
+        "---\ntitle: X\nimpact: minor\ncomponents: [api]\n---\n"
+        f"## 2026-11-29 10:00 UTC — investigating\n{body}\n"
+    )
+    for command in ("validate", "build"):
+        started = time.monotonic()
+        result = (
+            statusgen(command, "--root", repo, "--now", NOW)
+            if command == "build"
+            else (statusgen(command, "--root", repo))
+        )
+        assert time.monotonic() - started < 30
+        assert result.returncode == 1
+        assert message in result.stdout + result.stderr
+        assert "Traceback" not in result.stderr

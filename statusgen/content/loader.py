@@ -13,6 +13,7 @@ MkDocs publishes as they are (``docs_dir``, ``theme/``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
@@ -257,8 +258,62 @@ def _read(source: ContentSource, path: str, log: ErrorLog) -> bytes | None:
         return None
 
 
+#: Input limits (docs/security.md): every build stays linear in the size of its files,
+#: whatever they hold. Python-Markdown takes quadratic time over unclosed '[' in one
+#: paragraph and recurses once per level of nested lists and quotes.
+MAX_FILE_BYTES = 1_000_000
+MAX_LINE_LENGTH = 5_000
+MAX_NESTING = 20
+MAX_BRACKETS_PER_PARAGRAPH = 200
+# The markers that open a nested block at the start of a line: quotes and list items.
+_MARKER = re.compile(r">|[*+-]|[0-9]+[.)]")
+_BLOCK_MARKERS = re.compile(r"(?:[ \t]*(?:>|[*+-](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])))*")
+
+
+def check_limits(text: str, log: ErrorLog) -> bool:
+    """Whether ``text`` is within the input limits; each excess is reported at its line."""
+    fine = True
+    paragraph_start, brackets = 1, 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_LENGTH:
+            log.add(
+                number,
+                f"this line has {len(line):,} characters; at most {MAX_LINE_LENGTH:,} are "
+                "read: break it",
+            )
+            return False
+        prefix = _BLOCK_MARKERS.match(line)
+        markers = len(_MARKER.findall(prefix.group())) if prefix else 0
+        indent = len(line) - len(line.lstrip(" \t"))
+        if markers > MAX_NESTING or indent > 4 * MAX_NESTING:
+            log.add(
+                number, f"lists or quotes nested deeper than {MAX_NESTING} levels: flatten them"
+            )
+            fine = False
+        if not line.strip() or line.startswith(("#", "---")):  # a paragraph ends
+            paragraph_start, brackets = number + 1, 0
+            continue
+        brackets += line.count("[")
+        if brackets > MAX_BRACKETS_PER_PARAGRAPH:
+            log.add(
+                paragraph_start,
+                f"this paragraph has more than {MAX_BRACKETS_PER_PARAGRAPH} '[': split it "
+                "(Markdown reads each as a possible link)",
+            )
+            return False
+    return fine
+
+
 def decode_source(data: bytes, log: ErrorLog) -> str | None:
-    """Decode a content file as UTF-8 (a byte-order mark is allowed); None if it is not text."""
+    """Decode a content file as UTF-8 (a byte-order mark is allowed); None if it is not
+    text or exceeds the input limits."""
+    if len(data) > MAX_FILE_BYTES:
+        log.add(
+            None,
+            f"the file has {len(data):,} bytes; at most {MAX_FILE_BYTES:,} (1 MB) are read: "
+            "split it",
+        )
+        return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         log.add(None, "the file is UTF-16: save it as UTF-8")
         return None
@@ -281,4 +336,4 @@ def decode_source(data: bytes, log: ErrorLog) -> str | None:
             "(if the whole file looks like this, it is not a text file)",
         )
         return None
-    return text
+    return text if check_limits(text, log) else None
