@@ -307,6 +307,53 @@ def test_stale_banner_after_stale_after_minutes(open_tab: TabOpener) -> None:
     assert "may be out of date" in banner.inner_text()
 
 
+def test_stale_notice_sits_above_the_content_and_covers_nothing(open_tab: TabOpener) -> None:
+    stale = open_tab("", clock=NOW + timedelta(minutes=61), viewport=DEVICES["phone"])
+    require_script_ran(stale)
+    notice = stale.page.locator("#sg-stale").bounding_box()
+    banner = stale.page.locator(".sg-banner").bounding_box()
+    assert notice is not None
+    assert banner is not None
+    assert notice["y"] + notice["height"] <= banner["y"]  # above the status, not over it
+    assert stale.page.locator("#sg-stale").evaluate("e => getComputedStyle(e).position") == (
+        "static"
+    )
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_banner_is_the_status_colour_and_readable(open_tab: TabOpener, scheme: str) -> None:
+    tab = open_tab("", color_scheme=scheme)
+    banner = tab.page.locator(".sg-banner")
+    colours = banner.evaluate(
+        "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color,"
+        " getComputedStyle(document.querySelector('.sg-status.sg-s-major')).color]"
+    )
+    background, text, major = colours
+    assert background == major  # the example is in a major outage: the band is its colour
+    light, dark = sorted((luminance(background), luminance(text)), reverse=True)
+    assert (light + 0.05) / (dark + 0.05) >= 4.5  # WCAG AA for its words
+    assert banner.inner_text() == "Major Service Outage"
+
+
+def test_uptime_days_open_by_keyboard_and_tap_inside_the_viewport(open_tab: TabOpener) -> None:
+    tab = open_tab("", viewport=DEVICES["phone"], has_touch=True)
+    page = tab.page
+    legend = page.locator(".sg-legend").first
+    for words in ("Operational", "Partial outage", "Major outage", "No data"):
+        assert words in legend.inner_text()
+    cells = page.locator(".sg-bar").first.locator(":scope > li:visible")
+    width = DEVICES["phone"]["width"]
+    for cell in (cells.first, cells.last):
+        cell.focus()  # reachable by keyboard (tabindex) and opened by a tap (focus)
+        box = cell.locator(".sg-tip").bounding_box()
+        assert box is not None
+        assert box["width"] > 50
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= width
+    cells.nth(5).tap()
+    assert (cells.nth(5).locator(".sg-tip").bounding_box() or {"width": 0})["width"] > 50
+
+
 def test_stale_banner_on_the_real_clock(make_repo: RepoWriter, open_tab: TabOpener) -> None:
     """No fake clock: a site built now is fresh, one built three hours ago is stale."""
     root = make_repo(

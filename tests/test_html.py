@@ -256,9 +256,8 @@ def offsite_in_html(html: str, site_host: str, where: str) -> list[str]:
 
 def test_nothing_is_loaded_from_another_host(site: Path, site_host: str) -> None:
     pages, stylesheets = html_files(site), css_files(site)
-    # Material's own files are checked too: they are published with the site.
+    # Material's own files are checked too whenever a hand-written page publishes them.
     assert site / "404.html" in pages
-    assert any(p.parent.name == "stylesheets" for p in stylesheets), stylesheets
     assert site / "assets" / "statusgen" / "status.css" in stylesheets
     found: list[str] = []
     for path in pages:
