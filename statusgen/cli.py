@@ -491,6 +491,15 @@ def new(
     required=True,
     help="The update's status (an incident's, or a maintenance's).",
 )
+@click.option(
+    "--component",
+    "-c",
+    "components",
+    multiple=True,
+    metavar="ID=STATUS",
+    help="A component change this update makes: the component has STATUS from this "
+    "update on (a component not yet affected joins the incident). Repeatable.",
+)
 @message_options
 @AT_OPTION
 @COMMIT_OPTION
@@ -499,6 +508,7 @@ def new(
 def update(
     event_id: str,
     status: str,
+    components: tuple[str, ...],
     message: str | None,
     template: str | None,
     at: datetime | None,
@@ -508,7 +518,11 @@ def update(
     """Post an update to an incident or maintenance (newest first in the file)."""
     repo = _repository_for(root, commit)
     change = Author(root, site_config(root)).update(
-        event_id, status, message=_message(message, template), at=at
+        event_id,
+        status,
+        message=_message(message, template),
+        at=at,
+        components=list(components),
     )
     _written(repo, change)
 

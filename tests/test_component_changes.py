@@ -10,12 +10,18 @@ by hand from the brackets.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
+import feedparser
 import pytest
 
+from statusgen.content.config import read_site_config
 from statusgen.content.loader import load_site
 from statusgen.core.model import ComponentStatus
+from statusgen.render.statuspage import StatuspageDocuments
 from statusgen.state.page import Indicator, PageState, derive
 from tests.conftest import RepoWriter, statusgen
 
@@ -266,3 +272,327 @@ def test_statusgen_status_json_at_several_moments(
     assert result.returncode == 0, result.stderr
     components = {c["id"]: c["status"] for c in json.loads(result.stdout)["components"]}
     assert {cid: components[cid] for cid in expected} == expected
+
+
+# The API against a recorded Statuspage response -------------------------------------------
+
+# githubstatus.com's incidents.json of 2024-09-17 (source in tests/data/statuspage/README.md):
+# its first incident, "Incident with Pages and Actions", has six updates.
+RECORDED = Path(__file__).parent / "data" / "statuspage" / "github-2024-09-17" / "incidents.json"
+
+# The recorded GitHub incident written in FORMAT.md v2: Pages and Actions partially down,
+# Actions fully down at 21:37, Pages back at 21:52, an update with no change at 21:53,
+# Actions partially down at 21:55, resolved at 22:08.
+GITHUB_COMPONENTS = """\
+components:
+  - id: actions
+    name: Actions
+  - id: pages
+    name: Pages
+"""
+GITHUB_INCIDENT = """\
+---
+title: Incident with Pages and Actions
+impact: major
+components:
+  pages: partial_outage
+  actions: partial_outage
+---
+## 2024-09-16 22:08:39 UTC — resolved
+This incident has been resolved.
+
+## 2024-09-16 21:55:28 UTC — investigating [actions: partial_outage]
+Actions is experiencing degraded performance. We are continuing to investigate.
+
+## 2024-09-16 21:53:48 UTC — investigating
+A mitigation has been applied and jobs are starting to recover.
+
+## 2024-09-16 21:52:44 UTC — investigating [pages: operational]
+Pages is operating normally.
+
+## 2024-09-16 21:37:26 UTC — investigating [actions: major_outage]
+Actions is experiencing degraded availability. We are continuing to investigate.
+
+## 2024-09-16 21:31:02 UTC — investigating
+We are investigating reports of degraded performance for Actions and Pages
+"""
+
+
+def _transitions(incident: dict[str, Any]) -> list[list[tuple[str, str, str]] | None]:
+    """Each update's affected components as (name, old, new), newest update first."""
+    return [
+        None
+        if update["affected_components"] is None
+        else [(c["name"], c["old_status"], c["new_status"]) for c in update["affected_components"]]
+        for update in incident["incident_updates"]
+    ]
+
+
+def test_affected_components_read_like_a_recorded_statuspage_incident(
+    make_repo: RepoWriter,
+) -> None:
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))["incidents"][0]
+    root = make_repo({"github.md": GITHUB_INCIDENT}, components=GITHUB_COMPONENTS)
+    state = derive(load_site(root), datetime(2024, 9, 17, 8, tzinfo=UTC))
+    ours = StatuspageDocuments(state, read_site_config(root)).all()["api/v2/incidents.json"]
+    (incident,) = ours["incidents"]
+
+    assert _transitions(incident) == _transitions(recorded)
+    for update, real in zip(
+        incident["incident_updates"], recorded["incident_updates"], strict=True
+    ):
+        assert [set(c) for c in update["affected_components"]] == [
+            set(c) for c in real["affected_components"]
+        ]
+    assert [c["name"] for c in incident["components"]] == [
+        c["name"] for c in recorded["components"]
+    ]
+
+
+def test_a_late_joining_component_is_listed_from_the_update_that_names_it(
+    make_repo: RepoWriter,
+) -> None:
+    root = make_repo({"api.md": UNFOLDING})
+    state = derive(load_site(root), at("23:00"))
+    ours = StatuspageDocuments(state, read_site_config(root)).all()["api/v2/incidents.json"]
+    (incident,) = ours["incidents"]
+    assert _transitions(incident) == [
+        [("API", "operational", "operational"), ("Webhooks", "operational", "major_outage")],
+        [("API", "operational", "operational"), ("Webhooks", "operational", "operational")],
+        [("API", "operational", "operational"), ("Webhooks", "operational", "operational")],
+        [
+            ("API", "partial_outage", "operational"),
+            ("Webhooks", "degraded_performance", "operational"),
+        ],
+        [
+            ("API", "major_outage", "partial_outage"),
+            ("Webhooks", "operational", "degraded_performance"),
+        ],
+        [("API", "operational", "major_outage")],
+    ]
+    # Every component the incident ever affected, in display order.
+    assert [c["id"] for c in incident["components"]] == ["api", "webhooks"]
+    # Before webhooks join, the incident lists only the API.
+    early = derive(load_site(root), at("14:10"))
+    (incident,) = StatuspageDocuments(early, read_site_config(root)).all()["api/v2/incidents.json"][
+        "incidents"
+    ]
+    assert [c["id"] for c in incident["components"]] == ["api"]
+
+
+# Pages and feeds ---------------------------------------------------------------------------
+
+
+def test_pages_and_feeds_say_what_each_update_changed(make_repo: RepoWriter) -> None:
+    root = make_repo(
+        {"2026-11-28-api.md": UNFOLDING},
+        mkdocs="site_name: Example Status\nsite_url: https://status.example.com/\n"
+        "theme: {name: material}\nplugins: [statusgen]\n",
+    )
+    (root / "docs").mkdir()
+    result = statusgen("build", "--root", root, "--now", "2026-11-28 16:40 UTC")
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    page = (site / "incidents" / "2026-11-28-api" / "index.html").read_text(encoding="utf-8")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    # Each update lists the changes its bracket made, with the status before.
+    assert "API: Major outage → Partial outage Webhooks: Operational → Degraded performance" in text
+    assert "API: Partial outage → Operational Webhooks: Degraded performance → Operational" in text
+    assert "Webhooks: Operational → Major outage" in text
+    # The affected components: their status in the incident now, and when a late one joined.
+    assert "API Operational Webhooks Major outage since Nov 28, 2026, 14:30 UTC" in text
+    assert text.count(" → ") == 5  # no change shown on updates without a bracket
+
+    # The overview shows the current statuses, not the worst the incident ever had.
+    overview = " ".join(re.sub(r"<[^>]+>", " ", (site / "index.html").read_text()).split())
+    assert re.search(r"API [^A-Z]*Operational", overview)
+
+    atom = feedparser.parse((site / "feed.atom").read_bytes())
+    entries = {e.title: e for e in atom.entries}
+    identified = entries["Identified: API errors"]
+    assert "<li>API: Major outage → Partial outage</li>" in identified.content[0].value
+    assert "<li>Webhooks: Operational → Degraded performance</li>" in identified.content[0].value
+    assert "→" not in entries["Investigating: API errors"].content[0].value
+    # Webhooks' own feed lists the incident they joined.
+    webhooks = feedparser.parse((site / "components" / "webhooks" / "feed.atom").read_bytes())
+    assert {e.title for e in webhooks.entries} >= {"Identified: API errors"}
+    assert [t.term for t in identified.tags] == ["API", "Webhooks"]
+
+
+# Authoring -------------------------------------------------------------------------------
+
+
+def test_updates_posted_with_the_cli_write_brackets_that_the_api_publishes(
+    make_repo: RepoWriter,
+) -> None:
+    root = make_repo({})
+    (root / "templates").mkdir()
+    (root / "templates" / "recovering.md").write_text(
+        "{title}: what changed: {changes}. Affected: {components}.\n", encoding="utf-8"
+    )
+
+    def cli(*args: str) -> None:
+        result = statusgen(*args, "--root", root)
+        assert result.returncode == 0, result.stderr
+
+    cli(
+        "new",
+        "API errors",
+        "--id",
+        "api",
+        "-c",
+        "api=major_outage",
+        "--at",
+        "2026-11-28 14:00Z",
+        "--message",
+        "The API is down.",
+    )
+    cli(
+        "update",
+        "api",
+        "--status",
+        "identified",
+        "-c",
+        "api=partial_outage",
+        "--component",
+        "webhooks=Degraded performance",
+        "--at",
+        "2026-11-28 14:30Z",
+        "--message",
+        "Mitigated; webhooks are slow.",
+    )
+    cli(
+        "update",
+        "api",
+        "-s",
+        "monitoring",
+        "-c",
+        "api=operational",
+        "-c",
+        "webhooks=operational",
+        "--at",
+        "2026-11-28 15:00Z",
+        "--template",
+        "recovering",
+    )
+    cli("resolve", "api", "--at", "2026-11-28 15:40Z", "--message", "Resolved.")
+
+    text = (root / "incidents" / "api.md").read_text(encoding="utf-8")
+    assert (
+        "## 2026-11-28 14:30 UTC — identified "
+        "[api: partial_outage, webhooks: degraded_performance]\n" in text
+    )
+    assert (
+        "## 2026-11-28 15:00 UTC — monitoring [api: operational, webhooks: operational]\n"
+        "API errors: what changed: API: Partial outage → Operational; "
+        "Webhooks: Degraded performance → Operational. Affected: API, Webhooks.\n"
+    ) in text
+
+    for now, expected in (
+        ("2026-11-28 14:45 UTC", {"api": "partial_outage", "webhooks": "degraded_performance"}),
+        ("2026-11-28 15:10 UTC", {"api": "operational", "webhooks": "operational"}),
+    ):
+        result = statusgen("status", "--root", root, "--now", now, "--json")
+        summary = json.loads(result.stdout)
+        assert {
+            c["id"]: c["status"] for c in summary["components"] if c["id"] in expected
+        } == expected
+    result = statusgen("status", "--root", root, "--now", "2026-11-28 15:10 UTC", "--json")
+    (incident,) = json.loads(result.stdout)["incidents"]
+    assert _transitions(incident) == [
+        [
+            ("API", "partial_outage", "operational"),
+            ("Webhooks", "degraded_performance", "operational"),
+        ],
+        [
+            ("API", "major_outage", "partial_outage"),
+            ("Webhooks", "operational", "degraded_performance"),
+        ],
+        [("API", "operational", "major_outage")],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (
+            ("-s", "update", "-c", "apii=operational"),
+            ("unknown component 'apii'", "did you mean 'api'"),
+        ),
+        (("-s", "update", "-c", "api=fine"), ("unknown component status 'fine'",)),
+        (("-s", "update", "-c", "api"), ("--component api: give the status",)),
+        (("-s", "update", "-c", "api=operational", "-c", "api=major_outage"), ("given twice",)),
+        (
+            ("-s", "update", "-c", "api=operational, webhooks: major_outage"),
+            ("unknown component status",),
+        ),
+        (
+            ("-s", "resolved", "-c", "api=operational"),
+            ("a 'resolved' update cannot change components",),
+        ),
+    ],
+)
+def test_a_wrong_component_change_is_refused_and_nothing_is_written(
+    make_repo: RepoWriter, args: tuple[str, ...], fragments: tuple[str, ...]
+) -> None:
+    root = make_repo({"api.md": UNFOLDING})
+    before = (root / "incidents" / "api.md").read_bytes()
+    result = statusgen(
+        "update", "api", *args, "--message", "Text.", "--at", "2026-11-28 23:00Z", "--root", root
+    )
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+    assert (root / "incidents" / "api.md").read_bytes() == before
+
+
+def test_a_maintenance_update_takes_no_component_change(make_repo: RepoWriter) -> None:
+    root = make_repo(
+        {
+            "upgrade.md": """\
+            ---
+            title: Upgrade
+            type: maintenance
+            scheduled_start: 2026-12-01 02:00 UTC
+            scheduled_end: 2026-12-01 04:00 UTC
+            components: [api]
+            ---
+            ## 2026-11-20 09:00 UTC — scheduled
+            Announced.
+            """
+        }
+    )
+    result = statusgen(
+        "update",
+        "upgrade",
+        "-s",
+        "in_progress",
+        "-c",
+        "api=operational",
+        "--message",
+        "Started.",
+        "--root",
+        root,
+    )
+    assert result.returncode == 1
+    assert "a maintenance update cannot change components" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("now", "api", "webhooks"),
+    [
+        ("2026-11-28 14:10 UTC", "partial_outage", "operational"),
+        ("2026-11-28 14:40 UTC", "partial_outage", "degraded_performance"),
+        ("2026-11-28 15:10 UTC", "operational", "degraded_performance"),
+        ("2026-11-28 15:50 UTC", "operational", "operational"),
+    ],
+)
+def test_the_example_site_shows_a_recovery_and_a_late_joining_component(
+    now: str, api: str, webhooks: str
+) -> None:
+    project = Path(__file__).parent.parent
+    result = statusgen("status", "--root", project, "--now", now, "--json")
+    assert result.returncode == 0, result.stderr
+    statuses = {c["id"]: c["status"] for c in json.loads(result.stdout)["components"]}
+    assert (statuses["api"], statuses["webhooks"]) == (api, webhooks)

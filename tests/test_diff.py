@@ -575,3 +575,41 @@ def test_a_commit_missing_from_a_shallow_clone_is_a_clear_error(
     assert "unknown git revision 'HEAD~1'" in result.stderr
     assert "git fetch --unshallow" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_component_changes_in_updates_are_reported_per_component_in_time_order(
+    history: History,
+) -> None:
+    base = history.repo.head.commit.hexsha
+    name = f"incidents/{WEBHOOKS}.md"
+    changed = history.edit(
+        name,
+        "\n## 2026-11-30 09:00",
+        "\n## 2026-11-30 11:00 UTC — monitoring [webhooks: operational, api: operational]\n"
+        "Delivered again.\n\n"
+        "## 2026-11-30 10:00 UTC — identified [webhooks: major_outage, api: degraded_performance]\n"
+        "A queue is stuck; the API is slow too.\n\n## 2026-11-30 09:00",
+    )
+    head = history.commit("Changes", {name: changed})
+    text = report(history.root, base, head)
+    # At noon both are operational again: the table shows the webhooks' recovery only...
+    assert "| Webhooks | Degraded performance | Operational |" in text
+    assert "| API |" not in text
+    # ...but the reviewer reads each transition, component by component, oldest first.
+    assert (
+        "**Component changes in updates:**\n\n"
+        "- API: Operational → Degraded performance at 2026-11-30 10:00 UTC\n"
+        "- API: Degraded performance → Operational at 2026-11-30 11:00 UTC\n"
+        "- Webhooks: Degraded performance → Major outage at 2026-11-30 10:00 UTC\n"
+        "- Webhooks: Major outage → Operational at 2026-11-30 11:00 UTC\n"
+    ) in text
+
+    # Editing only a bracket is an edit, and its new transition is reported.
+    edited = history.edit(name, "[webhooks: major_outage,", "[webhooks: partial_outage,")
+    history.commit("Edited bracket", {name: edited})
+    text = report(history.root, head)
+    assert (
+        f"- **Edited update** of {link('Webhook delays', WEBHOOKS)} at 2026-11-30 10:00 UTC" in text
+    )
+    assert "- Webhooks: Degraded performance → Partial outage at 2026-11-30 10:00 UTC\n" in text
+    assert "Major outage → Operational" not in text  # the unchanged update is not repeated

@@ -1235,3 +1235,27 @@ def test_a_ledger_of_the_wrong_shape_is_refused_with_a_clear_message(
     assert problem in result.stderr
     assert "fix or delete the branch" in result.stderr
     assert http.requests == [], "nothing is sent again"
+
+
+def test_a_subscriber_of_a_component_is_told_when_it_joins_an_open_incident(
+    story: Story, http: HttpServer
+) -> None:
+    joined = (
+        "## 2026-11-30 12:20 UTC — update [webhooks: degraded_performance, api: major_outage]\n"
+        "Webhook deliveries are delayed too.\n"
+    )
+    story.commit("joined", {f"{API}.md": api_incident(joined, IDENTIFIED, INVESTIGATING)})
+    urls = ["webhooks=" + http.json_url("webhooks-team"), "api=" + http.json_url("api-team")]
+    result = notify(story, "base", "joined", now="2026-11-30 12:30 UTC", urls=urls)
+    assert result.exit_code == 0, result.output
+    update_title = "Update: Elevated error rates on the API"
+    # The webhooks team hears of the incident from the update where webhooks join it.
+    assert http.titles("webhooks-team") == [SCHEDULED_TITLE, update_title]
+    assert http.titles("api-team") == [OPENED_TITLE, IDENTIFIED_TITLE, update_title]
+    (message,) = [b["message"] for b in http.bodies("webhooks-team") if b["title"] == update_title]
+    assert "- Webhooks: Operational → Degraded performance" in message
+    assert "- API: Partial outage → Major outage" in message
+    assert "Affected: API, Webhooks" in message
+    (opened,) = [b["message"] for b in http.bodies("api-team") if b["title"] == OPENED_TITLE]
+    assert "Affected: API\n" in opened + "\n"
+    assert "→" not in opened

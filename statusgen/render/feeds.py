@@ -156,7 +156,7 @@ class FeedBuilder:
     def _entry(self, item: _Item) -> FeedEntry:
         event = item.state.event
         catalog = self.context.state.site.catalog
-        categories = tuple(catalog.component(cid).name for cid in event.components)
+        categories = tuple(catalog.component(cid).name for cid in item.state.joined)
         if item.update is None:
             assert event.postmortem is not None
             return FeedEntry(
@@ -178,6 +178,10 @@ class FeedBuilder:
                 end=self.language.format_datetime(event.scheduled_end),
             )
             html = f"<p>{escape(window)}</p>\n{html}"
+        if changes := item.state.changes(item.state.updates.index(item.update)):
+            # Each entry is read on its own: it says what the update changed.
+            lines = self.language.changes(catalog, changes)
+            html = "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>\n" + html
         return FeedEntry(
             id=self.base + update_path(event.id, item.update),
             link=self.base + incident_path(event.id),

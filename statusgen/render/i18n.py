@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -24,12 +24,14 @@ from babel.support import Translations
 from babel.units import format_unit
 
 from statusgen.core.model import (
+    Catalog,
     ComponentStatus,
     Impact,
     IncidentStatus,
     MaintenanceStatus,
 )
 from statusgen.core.words import _
+from statusgen.state.events import Transition
 from statusgen.state.page import Indicator
 
 LOCALES_DIR = Path(__file__).parent / "locales"
@@ -96,6 +98,23 @@ class Language:
     def planned_label(self, status: ComponentStatus) -> str:
         """The translated words for a status that a maintenance will give."""
         return self.gettext(PLANNED_LABELS[status])
+
+    def changes(self, catalog: Catalog, transitions: Iterable[Transition]) -> list[str]:
+        """Component changes in words: ``API: Major outage → Partial outage``, or
+        ``API: Partial outage`` when an update repeats the status it had."""
+        lines = []
+        for t in transitions:
+            name = catalog.component(t.component_id).name
+            if t.old is t.new:
+                line = self.gettext("{component}: {status}").format(
+                    component=name, status=self.label(t.new)
+                )
+            else:
+                line = self.gettext("{component}: {old} → {new}").format(
+                    component=name, old=self.label(t.old), new=self.label(t.new)
+                )
+            lines.append(line)
+        return lines
 
     def impact(self, impact: Impact) -> str:
         return self.gettext(IMPACT_LABELS[impact])

@@ -75,6 +75,8 @@ class UpdateView:
     status_class: str
     time: Time
     html: str
+    changes: tuple[str, ...] = ()
+    """The component changes it made, in words: "API: Major outage → Partial outage"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,10 @@ class AffectedComponent:
     name: str
     url: str
     status: str
+    """Its status in the event as of the latest update that set it."""
     status_class: str
+    joined: Time | None = None
+    """When it joined the event, for a component that joined after the first update."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,7 +395,6 @@ class SitePages:
 
     def _event_view(self, state: EventState) -> EventView:
         event = state.event
-        catalog = self.state.site.catalog
         language = self.language
         updates = tuple(
             UpdateView(
@@ -399,8 +403,9 @@ class SitePages:
                 status_class=u.status.value,
                 time=self._time(u.at),
                 html=self.context.markdown.html(u.body),
+                changes=self._changes(state, index),
             )
-            for u in reversed(state.updates)
+            for index, u in reversed(list(enumerate(state.updates)))
         )
         duration = None
         if state.started_at is not None and state.ended_at is not None:
@@ -427,16 +432,7 @@ class SitePages:
             window_start=window[0] if window else None,
             window_end=window[1] if window else None,
             components=tuple(
-                AffectedComponent(
-                    name=catalog.component(cid).name,
-                    url=component_path(cid),
-                    # Before the window, the status is a plan, not a fact.
-                    status=language.planned_label(status)
-                    if state.is_upcoming
-                    else language.label(status),
-                    status_class=STATUS_CLASS[status],
-                )
-                for cid, status in event.components.items()
+                self._affected(state, cid, joined) for cid, joined in state.joined.items()
             ),
             updates=updates,
             postmortem_url=postmortem_path(state.id) if event.postmortem else None,
@@ -445,6 +441,22 @@ class SitePages:
             else None,
             promise=promise,
         )
+
+    def _affected(self, state: EventState, cid: str, joined: datetime) -> AffectedComponent:
+        status = state.last_status(cid)
+        language = self.language
+        return AffectedComponent(
+            name=self.state.site.catalog.component(cid).name,
+            url=component_path(cid),
+            # Before the window, the status is a plan, not a fact.
+            status=language.planned_label(status) if state.is_upcoming else language.label(status),
+            status_class=STATUS_CLASS[status],
+            joined=self._time(joined) if joined != state.created_at else None,
+        )
+
+    def _changes(self, state: EventState, index: int) -> tuple[str, ...]:
+        """The changes the update's bracket names, with the status each had before."""
+        return tuple(self.language.changes(self.state.site.catalog, state.changes(index)))
 
     def _component_view(self, component: Component) -> ComponentView:
         status = self.state.component_statuses[component.id]

@@ -207,7 +207,7 @@ class StatuspageDocuments:
             "page_id": self.config.page_id,
             "incident_updates": self._updates(state),
             "components": [
-                c for c in self._components if not c["group"] and c["id"] in event.components
+                c for c in self._components if not c["group"] and c["id"] in state.joined
             ],
         }
         if isinstance(event, Maintenance):
@@ -240,10 +240,22 @@ class StatuspageDocuments:
         return documents
 
     def _affected(self, state: EventState, index: int, status: str) -> list[JSON] | None:
-        """The component transitions an update announces: on the first, the event's
-        statuses; on a resolution, back to operational."""
+        """The component transitions an update announces. An incident's lists, as
+        Statuspage's do, every component of the incident by then, unchanged ones with
+        equal old and new status. A maintenance's: on the first update, its statuses; on
+        its completion, back to operational."""
         names = {c.id: c.name for c in self.state.site.catalog.components}
-        ends = status in (IncidentStatus.RESOLVED, MaintenanceStatus.COMPLETED)
+        if not state.is_maintenance:
+            return [
+                {
+                    "code": t.component_id,
+                    "name": names[t.component_id],
+                    "old_status": t.old.value,
+                    "new_status": t.new.value,
+                }
+                for t in state.transitions(index)
+            ] or None
+        ends = status == MaintenanceStatus.COMPLETED
         if index == 0 and not ends:
             pairs = [(ComponentStatus.OPERATIONAL, s) for s in state.event.components.values()]
         elif ends and state.updates[index].at == state.ended_at:

@@ -25,6 +25,16 @@ from statusgen.core.model import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """What one update did to one component of its event: its status in the event just
+    before the update and from it on (``operational`` where the event does not affect it)."""
+
+    component_id: str
+    old: ComponentStatus
+    new: ComponentStatus
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventState:
     """An incident or maintenance as it stands at ``now``.
@@ -89,6 +99,28 @@ class EventState:
                 if (status := self.component_status(component_id, left)) is not None:
                     periods.append((left, right, status))
         return tuple(periods)
+
+    def transitions(self, index: int) -> tuple[Transition, ...]:
+        """At the published update ``updates[index]``: every component that has joined
+        the event by then, in the order they joined, with its status before and after.
+        Statuses change only at updates, so "before" is as of the previous update."""
+        update = self.updates[index]
+        before = self.updates[index - 1].at if index else None
+        return tuple(
+            Transition(
+                component_id,
+                (before and self.component_status(component_id, before)) or _NOT_AFFECTED,
+                self.component_status(component_id, update.at) or _NOT_AFFECTED,
+            )
+            for component_id, joined in self.joined.items()
+            if joined <= update.at
+        )
+
+    def changes(self, index: int) -> tuple[Transition, ...]:
+        """The transitions of the components that ``updates[index]``'s bracket names: what
+        pages, feeds and notifications say the update changed."""
+        named = self.updates[index].changes
+        return tuple(t for t in self.transitions(index) if t.component_id in named)
 
     def last_status(self, component_id: str) -> ComponentStatus:
         """The status the latest published update (or the frontmatter) gives a joined
@@ -187,6 +219,7 @@ def update_statuses(updates: Sequence[Update], *, maintenance: bool) -> tuple[Up
     return tuple(found)
 
 
+_NOT_AFFECTED = ComponentStatus.OPERATIONAL
 # The frontmatter's statuses hold from the event's beginning: a maintenance may be in
 # progress (from its window's start) before its first update.
 _BEGINNING = datetime.min.replace(tzinfo=UTC)

@@ -17,11 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
 from statusgen.content.config import SiteConfig
-from statusgen.content.event_file import parse_event
+from statusgen.content.event_file import AFFECTED_STATUSES, CHANGE_STATUSES, parse_event
 from statusgen.content.loader import (
     INCIDENTS_DIR,
     FolderSource,
@@ -53,6 +54,7 @@ from statusgen.core.model import (
 )
 from statusgen.core.timestamps import format_timestamp
 from statusgen.render.i18n import Language
+from statusgen.state.events import Transition, event_state
 from statusgen.workflow.message_templates import (
     DEFAULT_FOR_STATUS,
     available_templates,
@@ -191,14 +193,36 @@ class Author:
         return Change(path, event_id, summary, _template_name(message, update_status))
 
     def update(
-        self, event_id: str, status: str, *, message: MessageChoice, at: datetime | None = None
+        self,
+        event_id: str,
+        status: str,
+        *,
+        message: MessageChoice,
+        at: datetime | None = None,
+        components: list[str] | None = None,
     ) -> Change:
-        """Add an update to an incident or maintenance, newest first."""
+        """Add an update to an incident or maintenance, newest first; ``components``
+        (``id=status``) are the component changes it makes, written in its heading."""
         path, text, event = self._existing(event_id)
         update_status = self._status(status, isinstance(event, Maintenance), None)
+        changes = self._components(components or [], CHANGE_STATUSES, "ID=STATUS")
+        if any(s is None for s in changes.values()):
+            missing = next(cid for cid, s in changes.items() if s is None)
+            raise StatusgenError(
+                f"--component {missing}: give the status it has from this update on, "
+                f"like --component {missing}=operational"
+            )
         moment = _moment(at)
         _check_time_is_free(event, moment, given=at is not None)
-        return self._add_update(path, text, event, update_status, message, moment)
+        return self._add_update(
+            path,
+            text,
+            event,
+            update_status,
+            message,
+            moment,
+            changes={cid: s for cid, s in changes.items() if s is not None},
+        )
 
     def resolve(
         self, event_id: str, *, message: MessageChoice, at: datetime | None = None
@@ -249,9 +273,16 @@ class Author:
     # Helpers ---------------------------------------------------------------------------
 
     def _affected(self, components: list[str]) -> dict[str, ComponentStatus | None]:
+        return self._components(components, AFFECTED_STATUSES, "ID[=STATUS]")
+
+    def _components(
+        self, components: list[str], statuses: tuple[ComponentStatus, ...], form: str
+    ) -> dict[str, ComponentStatus | None]:
+        """``--component`` options, ``id`` or ``id=status``, checked against
+        components.yml and ``statuses``; a component given twice is an error."""
         affected: dict[str, ComponentStatus | None] = {}
         ids = [c.id for c in self.catalog.components]
-        allowed = [s for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL]
+        allowed = list(statuses)
         for item in components:
             component_id, _, status_text = item.partition("=")
             component_id = component_id.strip()
@@ -259,6 +290,10 @@ class Author:
                 raise StatusgenError(
                     f"unknown component '{component_id}'{did_you_mean(component_id, ids)}; "
                     f"components are declared in components.yml ({', '.join(ids)})"
+                )
+            if component_id in affected:
+                raise StatusgenError(
+                    f"--component {component_id} is given twice: give it once ({form})"
                 )
             status = None
             if status_text:
@@ -297,6 +332,7 @@ class Author:
         start: datetime | None,
         end: datetime | None,
         at: datetime,
+        changes: str = "",
     ) -> str:
         name = _template_name(choice, status)
         if choice.text is not None:
@@ -315,11 +351,26 @@ class Author:
             "end": language.format_datetime(end) if end else "",
             "at": language.format_datetime(at),
             "site": self.config.name,
+            "changes": changes,
         }
         if self.config.update_every:
             next_update = at + timedelta(minutes=self.config.update_every)
             values["next_update"] = language.format_datetime(next_update)
         return render_template(find_template(templates, name), values)
+
+    def _said(
+        self, event: Incident | Maintenance, at: datetime, changes: Mapping[str, ComponentStatus]
+    ) -> str:
+        """The ``{changes}`` placeholder: each change in words, from the status the
+        component has in the event just before the update."""
+        state = event_state(event, at)
+        transitions = (
+            Transition(
+                cid, (state and state.component_status(cid, at)) or ComponentStatus.OPERATIONAL, new
+            )
+            for cid, new in changes.items()
+        )
+        return "; ".join(Language(self.config.language).changes(self.catalog, transitions))
 
     def _existing(self, event_id: str) -> tuple[Path, str, Incident | Maintenance]:
         paths = [p for p in self.source.event_paths() if event_id_of(p) == event_id]
@@ -351,16 +402,20 @@ class Author:
         message: MessageChoice,
         at: datetime,
         summary: str | None = None,
+        changes: Mapping[str, ComponentStatus] = MappingProxyType({}),
     ) -> Change:
         start = end = None
         if isinstance(event, Maintenance):
             start, end = event.scheduled_start, event.scheduled_end
-        names = [self.catalog.component(cid).name for cid in event.components]
-        body = self._message(message, status, event.title, names, start, end, at)
+        ids = dict.fromkeys([*event.component_ids, *changes])
+        names = [self.catalog.component(cid).name for cid in ids]
+        body = self._message(
+            message, status, event.title, names, start, end, at, self._said(event, at, changes)
+        )
         newline = "\r\n" if "\r\n" in text else "\n"
         lines = text.split(newline)
         position = _insertion_line(lines, event, at)
-        section = _update_section(at, status, body).replace("\n", newline)
+        section = _update_section(at, status, body, changes).replace("\n", newline)
         lines[position:position] = [*section.rstrip(newline).split(newline), ""]
         self._write(path, newline.join(lines))
         summary = summary or f"Update {event.id}: {status.value.replace('_', ' ')}"
@@ -524,8 +579,13 @@ def _impact(text: str | None, affected: dict[str, ComponentStatus | None]) -> Im
     return _IMPACT_OF_STATUS[max(statuses, key=lambda s: s.severity)]
 
 
-def _update_section(at: datetime, status: UpdateStatus, body: str) -> str:
-    return f"{update_heading(at, status)}\n{body}\n"
+def _update_section(
+    at: datetime,
+    status: UpdateStatus,
+    body: str,
+    changes: Mapping[str, ComponentStatus] | None = None,
+) -> str:
+    return f"{update_heading(at, status, changes)}\n{body}\n"
 
 
 def update_heading(

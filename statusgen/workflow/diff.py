@@ -16,7 +16,7 @@ from statusgen.core.model import ComponentStatus, Incident, Maintenance, Site, U
 from statusgen.core.timestamps import format_timestamp
 from statusgen.render.i18n import Language
 from statusgen.render.urls import incident_path
-from statusgen.state.events import EventState
+from statusgen.state.events import EventState, event_state
 from statusgen.state.page import derive
 from statusgen.workflow.authoring import DRAFT_GUIDANCE, DRAFT_MARKER
 
@@ -29,6 +29,8 @@ class SiteChange:
 
     overall: str | None = None
     components: list[tuple[str, str, str]] = field(default_factory=list)
+    transitions: list[str] = field(default_factory=list)
+    """What the new or edited updates' brackets do, per component, in time order."""
     events: list[str] = field(default_factory=list)
 
     @property
@@ -63,6 +65,7 @@ class _Comparison:
                 old_states.get(event.id),
                 new_states.get(event.id),
             )
+        self._transitions(base, head)
         head_ids = {e.id for e in head.events}
         for event in base.events:
             if event.id not in head_ids:
@@ -82,6 +85,28 @@ class _Comparison:
                     _ENGLISH.label(new) if new else "(removed)",
                 )
             )
+
+    def _transitions(self, base: Site, head: Site) -> None:
+        """The component changes of every update that the change adds or edits, from the
+        head's event as it will be once all its updates are out."""
+        old_updates = {(e.id, u.at): u for e in base.events for u in e.updates}
+        found: list[tuple[str, datetime, str]] = []
+        for event in head.events:
+            whole = event_state(event, event.last_update.at)
+            assert whole is not None
+            for index, update in enumerate(whole.updates):
+                previous = old_updates.get((event.id, update.at))
+                if previous is not None and _same(previous, update):
+                    continue
+                changes = whole.changes(index)
+                texts = _ENGLISH.changes(head.catalog, changes)
+                found += (
+                    (t.component_id, update.at, text)
+                    for t, text in zip(changes, texts, strict=True)
+                )
+        order = list(self.names)
+        found.sort(key=lambda f: (order.index(f[0]), f[1]))
+        self.change.transitions += (f"- {text} at {format_timestamp(at)}" for _, at, text in found)
 
     def _event(
         self,
@@ -120,7 +145,7 @@ class _Comparison:
             previous = old_updates.get(update.at)
             if previous is None:
                 lines.append(self._update(new, update, new_state))
-            elif (previous.status, previous.body) != (update.status, update.body):
+            elif not _same(previous, update):
                 lines.append(f"- **Edited update** of {name} at {format_timestamp(update.at)}")
         if old_state and new_state and old_state.status is not new_state.status:
             lines.append(
@@ -168,6 +193,11 @@ def _verbatim(text: str) -> str:
     return "\n".join(f"  {line}" for line in [fence, *text.splitlines(), fence])
 
 
+def _same(old: Update, new: Update) -> bool:
+    """Whether an update reads the same (its line moves when others are added above it)."""
+    return (old.status, old.body, dict(old.changes)) == (new.status, new.body, dict(new.changes))
+
+
 def _draft_warning(event: Incident | Maintenance) -> str:
     """Reviewers must not merge the draft that ``statusgen postmortem`` writes as it is."""
     if event.postmortem and DRAFT_MARKER in event.postmortem:
@@ -198,5 +228,7 @@ def render_markdown(change: SiteChange, base: str, head: str, now: datetime) -> 
         lines += ["| Component | Before | After |", "|---|---|---|"]
         lines += [f"| {name} | {old} | {new} |" for name, old, new in change.components]
         lines.append("")
+    if change.transitions:
+        lines += ["**Component changes in updates:**", "", *change.transitions, ""]
     lines += change.events
     return "\n".join(lines).rstrip() + "\n"

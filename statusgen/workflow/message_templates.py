@@ -5,7 +5,8 @@ status repository's ``templates/`` folder comes first; statusgen's defaults, in 
 site's language (English and French), fill in the rest. Placeholders in braces are
 replaced when the message is used: ``{title}``, ``{components}``, ``{start}``,
 ``{end}``, ``{at}``, ``{site}``, ``{next_update}`` (the update's time plus
-``update_every``); ``{{`` and ``}}`` are literal braces.
+``update_every``), and ``{changes}`` (the component changes the update makes, in
+words: "API: Major outage → Partial outage"); ``{{`` and ``}}`` are literal braces.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from statusgen.core.model import IncidentStatus, MaintenanceStatus, UpdateStatus
 
 TEMPLATES_DIR = "templates"
 DEFAULTS_DIR = Path(__file__).parent / "default_message_templates"
-PLACEHOLDERS = ("title", "components", "start", "end", "at", "site", "next_update")
+PLACEHOLDERS = ("title", "components", "start", "end", "at", "site", "next_update", "changes")
 #: What a placeholder needs when it may have no value.
 _NEEDS = {"next_update": "'update_every' above 0 in mkdocs.yml"}
 

@@ -58,7 +58,13 @@ class Notice:
 
     @property
     def component_ids(self) -> tuple[str, ...]:
-        return tuple(self.state.event.components)
+        """The components it is about: those the event affects by the update it announces
+        (so that a component's subscribers hear of an incident from the update where the
+        component joins it), or by now for a postmortem or a maintenance window."""
+        joined = self.state.joined.items()
+        if self.update is None:
+            return tuple(cid for cid, _ in joined)
+        return tuple(cid for cid, at in joined if at <= self.update.at)
 
 
 def find_notices(

@@ -53,7 +53,11 @@ class Composer:
                 f"{format_timestamp(event.scheduled_end)}"
             )
             parts.append(f"{language.gettext('Window:')} {window}")
-        names = [self.catalog.component(c).name for c in event.components]
+        if notice.update is not None:
+            changes = notice.state.changes(notice.state.updates.index(notice.update))
+            if changes:
+                parts.append("\n".join(f"- {c}" for c in language.changes(self.catalog, changes)))
+        names = [self.catalog.component(c).name for c in notice.component_ids]
         if names:
             parts.append(f"{language.gettext('Affected:')} {', '.join(names)}")
         parts.append(self.config.absolute_url(link))
