@@ -485,7 +485,7 @@ def test_updates_posted_with_the_cli_write_brackets_that_the_api_publishes(
     assert (
         "## 2026-11-28 15:00 UTC — monitoring [api: operational, webhooks: operational]\n"
         "API errors: what changed: API: Partial outage → Operational; "
-        "Webhooks: Degraded performance → Operational. Affected: API, Webhooks.\n"
+        "Webhooks: Degraded performance → Operational. Affected: API and Webhooks.\n"
     ) in text
 
     for now, expected in (
