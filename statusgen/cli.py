@@ -3,6 +3,11 @@
 Every command reports problems in the user's content as ``path:line: message`` and
 exits 1; usage errors exit 2 (Click's convention); nothing prints a traceback for a
 problem the user can fix.
+
+Modules that import GitPython, apprise, requests or the importers' HTML tools are
+imported inside the commands that use them, not here: every command imports this
+module, and ``validate``, ``status`` and ``build`` would otherwise pay for them on
+each run (a quarter to half a second). tests/test_cli_imports.py keeps it so.
 """
 
 from __future__ import annotations
@@ -14,10 +19,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import click
-import git
 
 from statusgen import __version__
 from statusgen.content.config import SiteConfig, read_site_config
@@ -46,40 +50,18 @@ from statusgen.state.uptime import shown_ratio
 from statusgen.view.drills import drill_warnings, drills_view
 from statusgen.workflow.alerts.payloads import FORMATS
 from statusgen.workflow.alerts.routing import SEVERITY_LABEL
-from statusgen.workflow.alerts.run import AlertRun, run_alert
 from statusgen.workflow.authoring import Author, Change, MessageChoice
 from statusgen.workflow.diff import compare, render_markdown
-from statusgen.workflow.drills.branch import (
-    drill_branch,
-    end_instructions,
-    on_drill_branch,
-    start_drill,
-)
-from statusgen.workflow.drills.report import read_report, render_report, save_report
+from statusgen.workflow.importers import READ_TIMEOUT
+from statusgen.workflow.message_templates import available_templates, template_languages
+
+if TYPE_CHECKING:
+    import git
+
+    from statusgen.workflow.alerts.run import AlertRun
+    from statusgen.workflow.importers.draft import Draft
+    from statusgen.workflow.importers.writer import ImportResult
 from statusgen.workflow.drills.scenarios import find_scenario, list_scenarios, render_brief
-from statusgen.workflow.gitrepo import (
-    RevisionSource,
-    check_can_commit,
-    commit_file,
-    open_repository,
-    uncommitted_content,
-)
-from statusgen.workflow.importers.cstate import read_cstate
-from statusgen.workflow.importers.documents import READ_TIMEOUT, open_documents
-from statusgen.workflow.importers.draft import Draft
-from statusgen.workflow.importers.statusfy import read_statusfy
-from statusgen.workflow.importers.statuspage import DOCUMENTS as STATUSPAGE_DOCUMENTS
-from statusgen.workflow.importers.statuspage import read_statuspage
-from statusgen.workflow.importers.writer import ImportResult, write_draft
-from statusgen.workflow.message_templates import available_templates
-from statusgen.workflow.notify.run import NotifyRun
-from statusgen.workflow.reminders import remind as remind_team
-from statusgen.workflow.scaffold import (
-    SCAFFOLD_BRANCH,
-    current_branch,
-    init_repository,
-    template_languages,
-)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -407,11 +389,15 @@ def _message(message: str | None, template: str | None) -> MessageChoice:
 
 def _repository_for(root: Path, commit: bool) -> git.Repo | None:
     """With --commit, the repository, checked before anything is written."""
+    from statusgen.workflow.gitrepo import check_can_commit
+
     return check_can_commit(root) if commit else None
 
 
 def _written(repo: git.Repo | None, change: Change) -> None:
     """Report a written file (its path on stdout) and commit it if asked."""
+    from statusgen.workflow.gitrepo import commit_file
+
     click.echo(os.path.relpath(change.path))
     if repo is not None:
         branch = commit_file(repo, change.path, change.event_id, change.summary, change.template)
@@ -462,6 +448,8 @@ def new(
     root: Path,
 ) -> None:
     """Open an incident (or, with --maintenance, announce one) and print its file."""
+    from statusgen.workflow.drills.branch import on_drill_branch
+
     repo = _repository_for(root, commit)
     drill = on_drill_branch(root)
     change = Author(root, site_config(root)).new(
@@ -588,6 +576,8 @@ def alert(
     committed on a branch status/<id> for a pull request (or, with --publish, on the
     current branch). Replaying a payload changes nothing.
     """
+    from statusgen.workflow.alerts.run import run_alert
+
     name = str(getattr(payload, "name", "-"))
     where = "standard input" if name in ("-", "<stdin>") else name
     moment = (at or datetime.now(UTC)).replace(microsecond=0)
@@ -652,6 +642,8 @@ def diff(base: str, head: str | None, worktree: bool, root: Path, now: datetime 
     Revisions are read from git objects: nothing is checked out, and uncommitted changes
     are not compared unless --worktree is given.
     """
+    from statusgen.workflow.gitrepo import RevisionSource, open_repository, uncommitted_content
+
     if worktree and head is not None:
         raise click.UsageError("give HEAD or --worktree, not both")
     repo = open_repository(root)
@@ -696,6 +688,8 @@ def notify(since: str, until: str, dry_run: bool, root: Path, now: datetime | No
     was delivered is recorded on the branch statusgen/notifications. Exits 1 when a
     target failed: the next run delivers what it missed.
     """
+    from statusgen.workflow.notify.run import NotifyRun
+
     run = NotifyRun(root, since, until, now or datetime.now(UTC))
     if not run.targets:
         click.echo(
@@ -744,6 +738,8 @@ def remind(root: Path, now: datetime | None, output_format: str) -> None:
     is recorded in the ledger (branch statusgen/notifications). Exits 1 when an incident
     is overdue.
     """
+    from statusgen.workflow.reminders import remind as remind_team
+
     site = load_site(root)
     config = site_config(root)
     moment = now or datetime.now(UTC)
@@ -799,6 +795,8 @@ def init(directory: Path, force: bool, language: str, source: str | None) -> Non
     """Create a status repository in DIRECTORY (default: here), ready to push.
 
     The workflows publish the branch checked out there (main in a new repository)."""
+    from statusgen.workflow.scaffold import SCAFFOLD_BRANCH, current_branch, init_repository
+
     branch = current_branch(directory) or SCAFFOLD_BRANCH
     written = init_repository(
         directory, force=force, language=language, source=source, branch=branch
@@ -848,6 +846,8 @@ def drill_start(scenario: str | None, at: datetime | None, root: Path) -> None:
 
     Without SCENARIO, the drill has no brief: the facilitator brings one.
     """
+    from statusgen.workflow.drills.branch import start_drill
+
     language = site_config(root).language
     chosen = find_scenario(root, language, scenario) if scenario is not None else None
     started = start_drill(root, chosen, at or datetime.now(UTC))
@@ -875,6 +875,9 @@ def drill_report(branch: str | None, save: bool, root: Path) -> None:
     """Report the drill on BRANCH (default: the current branch) in Markdown: the time to
     acknowledge, each interval against update_every, the time to resolution, the
     postmortem, the templates used and the largest silence, compared with earlier drills."""
+    from statusgen.workflow.drills.branch import drill_branch
+    from statusgen.workflow.drills.report import read_report, render_report, save_report
+
     name = drill_branch(root, branch)
     text = render_report(read_report(root, name, site_config(root).update_every))
     click.echo(text, nl=False)
@@ -889,6 +892,8 @@ def drill_report(branch: str | None, save: bool, root: Path) -> None:
 def drill_end(branch: str | None, root: Path) -> None:
     """End the drill on BRANCH (default: the current branch): nothing is deleted; it
     prints how to keep the report and remove the branch."""
+    from statusgen.workflow.drills.branch import drill_branch, end_instructions
+
     click.echo(end_instructions(root, drill_branch(root, branch)))
 
 
@@ -929,6 +934,11 @@ def import_statuspage(
 
     SOURCE: the page's API address (https://status.example.com/api/v2/) or a folder
     holding summary.json, components.json, incidents.json, scheduled-maintenances.json."""
+    from statusgen.workflow.importers.documents import open_documents
+    from statusgen.workflow.importers.statuspage import DOCUMENTS as STATUSPAGE_DOCUMENTS
+    from statusgen.workflow.importers.statuspage import read_statuspage
+    from statusgen.workflow.importers.writer import write_draft
+
     if "://" in source:
         with click.progressbar(
             length=len(STATUSPAGE_DOCUMENTS), label="Fetching", file=sys.stderr
@@ -949,6 +959,9 @@ def import_cstate(directory: Path, force: bool, root: Path) -> None:
     """Import a cState site.
 
     DIRECTORY: the cState (Hugo) site, with its config.yml and content/issues/."""
+    from statusgen.workflow.importers.cstate import read_cstate
+    from statusgen.workflow.importers.writer import write_draft
+
     draft = read_cstate(directory)
     _imported(write_draft(draft, root, force=force), draft, root)
 
@@ -965,6 +978,9 @@ def import_statusfy(directory: Path, language: str | None, force: bool, root: Pa
     """Import a Statusfy site, in one of its languages.
 
     DIRECTORY: the Statusfy site, with its config and content/ folder."""
+    from statusgen.workflow.importers.statusfy import read_statusfy
+    from statusgen.workflow.importers.writer import write_draft
+
     draft = read_statusfy(directory, language)
     _imported(write_draft(draft, root, force=force), draft, root)
 

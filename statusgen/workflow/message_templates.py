@@ -117,3 +117,8 @@ def find_template(templates: Mapping[str, MessageTemplate], name: str) -> Messag
         f"no message template '{name}'{did_you_mean(name, templates)}: "
         f"available are {one_of(sorted(templates))} (statusgen templates lists them)"
     )
+
+
+def template_languages() -> list[str]:
+    """The languages statusgen has default message templates in."""
+    return sorted(p.name for p in DEFAULTS_DIR.iterdir() if p.is_dir())

@@ -15,7 +15,7 @@ import git
 
 from statusgen.core.errors import StatusgenError
 from statusgen.core.timestamps import format_timestamp
-from statusgen.workflow.message_templates import DEFAULTS_DIR, TEMPLATES_DIR
+from statusgen.workflow.message_templates import DEFAULTS_DIR, TEMPLATES_DIR, template_languages
 
 SCAFFOLD_DIR = Path(__file__).parent / "scaffold_files"
 # Stored without their dot in the package, so that they do not act on this repository.
@@ -40,11 +40,6 @@ components: [website]
 ## {at} — resolved
 This is an example incident: delete `incidents/{id}.md` before you publish the page.
 """
-
-
-def template_languages() -> list[str]:
-    """The languages statusgen has default message templates in."""
-    return sorted(p.name for p in DEFAULTS_DIR.iterdir() if p.is_dir())
 
 
 def current_branch(target: Path) -> str | None:

@@ -18,11 +18,11 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from statusgen.workflow.importers import READ_TIMEOUT
 from statusgen.workflow.importers.draft import SourceError
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 CONNECT_TIMEOUT = 10.0
-READ_TIMEOUT = 60.0
 RETRIES = 3
 API_PATH = "api/v2/"
 

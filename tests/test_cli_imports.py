@@ -1,0 +1,65 @@
+"""``validate``, ``status`` and ``build`` do not import what only other commands need.
+
+GitPython, apprise, requests and the importers' HTML tools cost a quarter to half a
+second to import; cli.py imports them inside the commands that use them. Each command
+runs here in a fresh interpreter, on the example site, and the modules it loaded are
+read from ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+HEAVY = ("git", "apprise", "requests", "bs4", "markdownify")
+
+RUN = """
+import json, sys
+from statusgen.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+except SystemExit as stop:
+    assert not stop.code, stop.code
+print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)), file=sys.stderr)
+"""
+
+
+def loaded_by(*args: str | Path) -> list[str]:
+    """The heavy modules loaded by running the command ``args`` in a new interpreter."""
+    ran = subprocess.run(
+        [sys.executable, "-c", RUN.format(heavy=HEAVY), *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    loaded: list[str] = json.loads(ran.stderr.strip().splitlines()[-1])
+    return loaded
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--root", REPOSITORY],
+        ["status", "--root", REPOSITORY, "--now", "2026-11-30 12:00 UTC"],
+        ["status", "--json", "--root", REPOSITORY, "--now", "2026-11-30 12:00 UTC"],
+    ],
+)
+def test_reading_commands_import_no_git_nor_notifications(args: list[str | Path]) -> None:
+    assert loaded_by(*args) == []
+
+
+def test_build_imports_no_git_nor_notifications(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert loaded_by("build", "--root", REPOSITORY, "--site-dir", site) == []
+    assert (site / "index.html").is_file()
+
+
+def test_commands_that_need_git_still_load_it(tmp_path: Path) -> None:
+    """The check above can fail: a command using git does load it (here ``init``)."""
+    assert "git" in loaded_by("init", tmp_path / "new")
