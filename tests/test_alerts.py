@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from statusgen.cli import main
 from statusgen.content.loader import load_site
-from statusgen.core.model import ComponentStatus, Impact, Incident, IncidentStatus
+from statusgen.core.model import ComponentStatus, Impact, Incident, IncidentStatus, Update
 from tests.conftest import RepoWriter
 
 DATA = Path(__file__).parent / "data" / "alerts"
@@ -418,15 +418,86 @@ def test_a_new_alert_that_changes_no_status_is_only_recorded(
     assert refs(repo) == before
 
 
-def test_a_change_of_components_is_refused_until_updates_can_write_it(repo: git.Repo) -> None:
-    """statusgen update cannot write component changes yet (FORMAT.md v2 brackets): the
-    proposal is refused, whole, rather than written in part."""
+def latest(repository: git.Repo) -> Update:
+    (incident,) = valid(repository)
+    return max(incident.updates, key=lambda u: u.at)
+
+
+def test_a_partial_recovery_is_an_update_with_its_bracket(repo: git.Repo) -> None:
+    """The webhooks alert resolves, the API one still fires: an ``update`` sets webhooks
+    operational in its heading, with the alert-changed template; a replay adds nothing."""
     path = opened(repo)
-    text = path.read_bytes()
-    before = refs(repo)
     result = alert(repo, DATA / "alertmanager-partly-resolved.json", "--at", "2026-11-30 13:40 UTC")
-    assert result.exit_code == 1
-    assert "the alerts change the components of" in result.stderr
-    assert "(webhooks: operational)" in result.stderr
-    assert path.read_bytes() == text
+    assert result.exit_code == 0, result.output
+    assert "## 2026-11-30 13:40 UTC — update [webhooks: operational]\n" in path.read_text(
+        encoding="utf-8"
+    )
+    update = latest(repo)
+    assert update.status is IncidentStatus.UPDATE
+    assert dict(update.changes) == {"webhooks": ComponentStatus.OPERATIONAL}
+    assert update.body.startswith("The impact on API and Webhooks has changed:")
+    assert "Webhooks: Degraded performance → Operational" in update.body
+    assert repo.active_branch.name == f"status/{API_INCIDENT}"
+    assert (
+        "Nothing to change"
+        in alert(
+            repo, DATA / "alertmanager-partly-resolved.json", "--at", "2026-11-30 13:50 UTC"
+        ).stderr
+    )
+    assert len(valid(repo)[0].updates) == 2
+
+
+def test_resolved_alerts_propose_monitoring_with_every_component_operational(
+    repo: git.Repo,
+) -> None:
+    """Resolving stays a person's decision: the alerts only say the components recover."""
+    path = opened(repo)
+    partly = alert(repo, DATA / "alertmanager-partly-resolved.json", "--at", "2026-11-30 13:40 UTC")
+    assert partly.exit_code == 0, partly.output
+    result = alert(repo, DATA / "alertmanager-resolved.json", "--at", "2026-11-30 14:00 UTC")
+    assert result.exit_code == 0, result.output
+    assert "## 2026-11-30 14:00 UTC — monitoring [api: operational]\n" in path.read_text(
+        encoding="utf-8"
+    )
+    update = latest(repo)
+    assert update.status is IncidentStatus.MONITORING
+    assert update.body.startswith("A fix has been deployed")
+    before = refs(repo)
+    assert (
+        "Nothing to change"
+        in alert(repo, DATA / "alertmanager-resolved.json", "--at", "2026-11-30 14:10 UTC").stderr
+    )
+    assert refs(repo) == before
+
+
+def test_all_resolved_at_once_sets_both_components_operational(repo: git.Repo) -> None:
+    path = opened(repo)
+    result = alert(repo, DATA / "alertmanager-resolved.json", "--at", "2026-11-30 14:00 UTC")
+    assert result.exit_code == 0, result.output
+    assert (
+        "## 2026-11-30 14:00 UTC — monitoring [api: operational, webhooks: operational]\n"
+        in path.read_text(encoding="utf-8")
+    )
+
+
+def test_a_worse_severity_is_an_update_and_new_fingerprints_are_recorded(
+    repo: git.Repo, tmp_path: Path
+) -> None:
+    path = opened(repo)
+    document = json.loads((DATA / "alertmanager-firing.json").read_text(encoding="utf-8"))
+    worse = dict(document["alerts"][1], fingerprint="4d63ed04ffc5c43a")
+    worse["labels"] = dict(worse["labels"], severity="critical")
+    document["alerts"].append(worse)
+    result = alert(repo, payload(tmp_path, document), "--at", "2026-11-30 13:30 UTC")
+    assert result.exit_code == 0, result.output
+    assert "## 2026-11-30 13:30 UTC — update [webhooks: major_outage]\n" in path.read_text(
+        encoding="utf-8"
+    )
+    (incident,) = valid(repo)
+    assert incident.alerts == ("1a30ba71cca2921f", "2b41cb82ddb3a32e", "4d63ed04ffc5c43a")
+    before = refs(repo)
+    assert (
+        "Nothing to change"
+        in alert(repo, payload(tmp_path, document), "--at", "2026-11-30 13:40 UTC").stderr
+    )
     assert refs(repo) == before

@@ -37,6 +37,7 @@ from statusgen.workflow.message_templates import DEFAULTS_DIR as DEFAULTS
 from tests.conftest import COMPONENTS_YML, RepoWriter, commit_all, init_git, snapshot, statusgen
 
 DEFAULT_NAMES = {
+    "alert-changed",
     "identified",
     "investigating",
     "maintenance-completed",

@@ -98,8 +98,8 @@ def _covering(site: Site, routed: Sequence[RoutedAlert], now: datetime) -> Event
 
 
 def _statuses(state: EventState) -> dict[str, ComponentStatus]:
-    """Each component of the incident with the status it has now."""
-    return dict(state.event.components)
+    """Each component of the incident with the status its latest update gives it."""
+    return {cid: state.last_status(cid) for cid in state.joined}
 
 
 def _worst(routed: Sequence[RoutedAlert]) -> dict[str, ComponentStatus]:

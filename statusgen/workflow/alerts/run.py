@@ -21,7 +21,7 @@ import git
 from statusgen.content.config import SiteConfig
 from statusgen.content.loader import load_site, read_site
 from statusgen.core.errors import StatusgenError
-from statusgen.core.model import Incident, Site
+from statusgen.core.model import Incident, IncidentStatus, Site
 from statusgen.render.i18n import Language
 from statusgen.state.page import derive
 from statusgen.workflow.alerts.payloads import read_payload
@@ -38,6 +38,9 @@ from statusgen.workflow.message_templates import TEMPLATES_DIR, MessageTemplate,
 
 #: A repository's own template for the titles of incidents that alerts open.
 TITLE_TEMPLATE = "alert-title"
+
+#: The message template of an update in which the alerts change components.
+ALERT_CHANGED = "alert-changed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,14 +102,21 @@ def _write(
             at=now,
             alerts=proposal.fingerprints,
         )
-    if proposal.components:
-        changes = ", ".join(f"{c}: {s.value}" for c, s in proposal.components.items())
-        raise StatusgenError(
-            f"the alerts change the components of {proposal.incident.id} ({changes}): "
-            "writing component changes in an update is not supported yet; post the update "
-            "by hand with statusgen update"
-        )
-    return author.cover_alerts(proposal.incident.id, proposal.fingerprints)
+    incident = proposal.incident
+    if proposal.fingerprints != incident.alerts or not proposal.components:
+        covered = author.cover_alerts(incident.id, proposal.fingerprints)
+        if not proposal.components:
+            return covered
+    # Monitoring says the components recover with its own template; any other update
+    # says what the alerts changed.
+    template = None if proposal.status is IncidentStatus.MONITORING else ALERT_CHANGED
+    return author.update(
+        incident.id,
+        proposal.status.value,
+        message=MessageChoice(template=template),
+        at=now,
+        components=[f"{cid}={status.value}" for cid, status in proposal.components.items()],
+    )
 
 
 def _title(root: Path, config: SiteConfig, site: Site, proposal: Plan) -> str:
