@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 import yaml
 
+from statusgen.content.audiences import read_audiences_key
 from statusgen.content.yamlnodes import (
     DuplicateKey,
     Entry,
@@ -21,20 +22,25 @@ from statusgen.content.yamlnodes import (
 )
 from statusgen.core.errors import ErrorLog, did_you_mean
 from statusgen.core.ids import invalid_id_message, is_valid_id
-from statusgen.core.model import Catalog, Component, Group
+from statusgen.core.model import EVERYONE, Catalog, Component, Group
 from statusgen.core.timestamps import TimestampError, parse_date
 
 COMPONENTS_FILE = "components.yml"
 TOP_LEVEL_KEYS = ("groups", "components")
-GROUP_KEYS = ("id", "name", "description")
-COMPONENT_KEYS = ("id", "name", "description", "group", "since", "alerts")
+GROUP_KEYS = ("id", "name", "description", "audiences")
+COMPONENT_KEYS = ("id", "name", "description", "group", "since", "alerts", "audiences")
 ALERTS_EXAMPLE = "{service: api}"
 #: Ids a component cannot have: ``badges/status.svg`` is the whole page's badge.
 RESERVED_COMPONENT_IDS = ("status",)
 
 
-def parse_components(text: str, log: ErrorLog) -> Catalog | None:
-    """Parse the text of components.yml; None when it has errors (all added to ``log``)."""
+def parse_components(
+    text: str, log: ErrorLog, audiences: Collection[str] | None = ()
+) -> Catalog | None:
+    """Parse the text of components.yml; None when it has errors (all added to ``log``).
+
+    ``audiences`` are the names mkdocs.yml declares (None: unknown, names not checked).
+    """
     try:
         root = compose(text)
     except YamlSyntaxError as error:
@@ -48,11 +54,11 @@ def parse_components(text: str, log: ErrorLog) -> Catalog | None:
         return None
 
     top = read_mapping(root, log, TOP_LEVEL_KEYS, "components.yml")
-    groups = _read_groups(top.get("groups"), log)
+    groups = _read_groups(top.get("groups"), log, audiences)
     if "components" not in top:
         log.add(None, "missing required key 'components': declare at least one component")
         return None
-    components = _read_components(top["components"], groups, log)
+    components = _read_components(top["components"], groups, log, audiences)
     if log:
         return None
     return Catalog(groups=tuple(groups.values()), components=components)
@@ -78,21 +84,32 @@ def _items(entry: Entry | None, log: ErrorLog) -> list[yaml.MappingNode]:
     return mappings
 
 
-def _read_groups(entry: Entry | None, log: ErrorLog) -> dict[str, Group]:
+def _read_groups(
+    entry: Entry | None, log: ErrorLog, audiences: Collection[str] | None
+) -> dict[str, Group]:
     groups: dict[str, Group] = {}
     for position, node in enumerate(_items(entry, log)):
         fields = read_mapping(node, log, GROUP_KEYS, "group")
         group_id = _read_id(fields, node, log, "group", groups)
         name = _required_text(fields, node, log, "name", f"group '{group_id or '?'}'")
+        # A group whose audiences have errors is still a group: its members must not be
+        # reported as members of an unknown group too. The errors reject the file anyway.
+        restricted_to = read_audiences_key(fields.get("audiences"), log, audiences) or EVERYONE
         if group_id is None or name is None:
             continue
         description = _optional_text(fields, log, "description")
-        groups[group_id] = Group(id=group_id, name=name, description=description, position=position)
+        groups[group_id] = Group(
+            id=group_id,
+            name=name,
+            description=description,
+            position=position,
+            audiences=restricted_to,
+        )
     return groups
 
 
 def _read_components(
-    entry: Entry, groups: dict[str, Group], log: ErrorLog
+    entry: Entry, groups: dict[str, Group], log: ErrorLog, audiences: Collection[str] | None
 ) -> tuple[Component, ...]:
     nodes = _items(entry, log)
     if not nodes and not log:
@@ -132,7 +149,8 @@ def _read_components(
             except TimestampError as error:
                 log.add(fields["since"].line, f"{what}: 'since': {error}")
         alerts = _read_alerts(fields.get("alerts"), log, what)
-        if component_id is None or name is None:
+        restricted_to = read_audiences_key(fields.get("audiences"), log, audiences)
+        if component_id is None or name is None or restricted_to is None:
             continue
         components[component_id] = Component(
             id=component_id,
@@ -142,6 +160,7 @@ def _read_components(
             since=since,
             position=position,
             alerts=alerts,
+            audiences=restricted_to,
         )
     return tuple(components.values())
 

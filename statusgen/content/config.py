@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from statusgen.core.errors import ContentError, ContentErrors
-from statusgen.core.ids import slugify
+from statusgen.core.ids import is_valid_id, slugify
 from statusgen.core.model import ComponentStatus
 
 MKDOCS_FILE = "mkdocs.yml"
@@ -87,6 +87,18 @@ class SiteConfig:
         return folders + ([root / self.theme_dir] if self.theme_dir else [])
 
     @property
+    def audiences(self) -> tuple[str, ...] | None:
+        """The audience names the plugin's ``audiences`` option declares besides everyone;
+        None when the option is not a list of names (its check, with the other options',
+        says so): content is then not checked against them."""
+        names = self.plugin_options.get("audiences", [])
+        if not isinstance(names, list) or not all(
+            isinstance(n, str) and is_valid_id(n) for n in names
+        ):
+            return None
+        return tuple(names)
+
+    @property
     def page_id(self) -> str:
         """The id published as ``page.id`` in the API: the site name as an id."""
         return slugify(self.name) or "status"
@@ -119,6 +131,15 @@ def read_site_config(root: Path) -> SiteConfig:
         return SiteConfig()
     except (OSError, UnicodeDecodeError) as error:
         raise ContentErrors([ContentError(name, None, f"cannot be read: {error}")]) from None
+    return parse_site_config(text, name)
+
+
+def parse_site_config(text: str, name: str = MKDOCS_FILE) -> SiteConfig:
+    """Read the text of the configuration file ``name`` (the plugin's options are taken
+    as written).
+
+    :raises ContentErrors: when it is not YAML.
+    """
     try:
         _refuse_aliases(text, name)
         data: Any = yaml.load(text, Loader=_TolerantLoader)

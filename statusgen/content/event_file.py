@@ -10,6 +10,7 @@ reported instead of published.
 
 from __future__ import annotations
 
+import enum
 import itertools
 import re
 from collections.abc import Collection
@@ -21,6 +22,7 @@ from typing import TypeVar
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from statusgen.content.audiences import read_audiences_key, undeclared_audience
 from statusgen.content.yamlnodes import (
     BOOL_TAG,
     DuplicateKey,
@@ -36,7 +38,9 @@ from statusgen.content.yamlnodes import (
 )
 from statusgen.core.errors import ErrorLog, choose, did_you_mean, normalize_choice, one_of
 from statusgen.core.model import (
+    EVERYONE,
     INCIDENT_IMPACTS,
+    Audiences,
     ComponentStatus,
     EventType,
     HiddenComment,
@@ -45,6 +49,7 @@ from statusgen.core.model import (
     IncidentStatus,
     Maintenance,
     MaintenanceStatus,
+    Section,
     SourceLocation,
     Update,
     UpdateStatus,
@@ -60,6 +65,7 @@ FRONTMATTER_KEYS = (
     "scheduled_end",
     "drill",
     "alerts",
+    "audiences",
 )
 AFFECTED_STATUSES = tuple(s for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL)
 #: What an update's component change may set: a component may also recover in the incident.
@@ -82,18 +88,30 @@ _UPDATE_HEADING = re.compile(r"(?P<timestamp>.+?)\s+[—–|·-]\s+(?P<status>.+
 _STATUS_AND_CHANGES = re.compile(r"(?P<status>[^\[\]]*?)\s*(?:\[(?P<changes>[^\[\]]*)\])?")
 _STARTS_WITH_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COMMENT_START, _COMMENT_END = "<!--", "-->"
+_BRACKETED = re.compile(r"\[(?P<names>[^\[\]]*)\]")
+# Text in brackets that is not a link ("[text](url)", "[text][ref]", "[ref]: url").
+_STARTS_BRACKETED = re.compile(r"\[[^\[\]]*\](?![(\[:])")
+# "###[internal]" and "    ### [internal]": what a restricted heading looks like as text.
+_SPACED_HEADING = re.compile(r" {0,3}#{1,6}[ \t]")
+_HASHES_AND_BRACKETS = re.compile(r"(?P<marks>#{1,6}) *\[(?P<names>[^\[\]]*)\] *#*")
+
 # A line can only be a heading, fence, comment or underline if it starts with one of these.
 _SPECIAL_FIRST_CHARACTERS = frozenset("#`~=-< \t")
 
 
 def parse_event(
-    text: str, event_id: str, log: ErrorLog, component_ids: Collection[str] | None
+    text: str,
+    event_id: str,
+    log: ErrorLog,
+    component_ids: Collection[str] | None,
+    audiences: Collection[str] | None = (),
 ) -> Incident | Maintenance | None:
     """Parse the text of an incident or maintenance file.
 
     ``component_ids`` are the declared components, or None when components.yml could
-    not be read (references are then not checked). Returns None when the file has
-    errors; every error is added to ``log``.
+    not be read (references are then not checked); ``audiences`` likewise are the names
+    mkdocs.yml declares. Returns None when the file has errors; every error is added to
+    ``log``.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -115,12 +133,13 @@ def parse_event(
     fm_first_line = text.count("\n", 0, start.end()) + 1
     body_first_line = text.count("\n", 0, len(text) - len(body)) + 1
 
-    header = _read_frontmatter("\n" * (fm_first_line - 1) + fm_text, log, component_ids)
+    header = _read_frontmatter("\n" * (fm_first_line - 1) + fm_text, log, component_ids, audiences)
     body_parts = _split_body(body, body_first_line, log)
     event_type = header.type or EventType.INCIDENT
-    updates = _read_updates(
-        body_parts.headings, event_type, log, header.type is not None, component_ids
-    )
+    known = header.type is not None
+    updates = _read_updates(body_parts.headings, event_type, log, known, component_ids, audiences)
+    postmortem = _postmortem_sections(body_parts, log, audiences)
+    _check_comments(body_parts.comments.found, log, audiences)
 
     if not body_parts.headings and not log:
         # On the first line of the body, or on the frontmatter's closing line if it has none.
@@ -128,17 +147,18 @@ def parse_event(
             body_first_line if body.strip() else text.rstrip().count("\n") + 1,
             f"no update: add at least one, like '{HEADING_EXAMPLE}' followed by its text",
         )
-    if log or header.title is None or header.components is None:
+    if log or header.title is None or header.components is None or header.audiences is None:
         return None
     common = {
         "id": event_id,
         "title": header.title,
         "components": header.components,
         "updates": updates,
-        "postmortem": body_parts.postmortem,
+        "postmortem_sections": postmortem,
         "comments": tuple(body_parts.comments.found),
         "drill_line": header.drill_line,
         "source": SourceLocation(log.path),
+        "audiences": header.audiences,
     }
     if header.type is EventType.MAINTENANCE:
         assert header.scheduled_start is not None
@@ -166,11 +186,17 @@ class _Header:
     components: dict[str, ComponentStatus] | None = None
     scheduled_start: datetime | None = None
     scheduled_end: datetime | None = None
+    audiences: Audiences | None = EVERYONE
     drill_line: int | None = None
     alerts: tuple[str, ...] = ()
 
 
-def _read_frontmatter(text: str, log: ErrorLog, component_ids: Collection[str] | None) -> _Header:
+def _read_frontmatter(
+    text: str,
+    log: ErrorLog,
+    component_ids: Collection[str] | None,
+    audiences: Collection[str] | None,
+) -> _Header:
     header = _Header()
     try:
         root = compose(text)
@@ -185,6 +211,7 @@ def _read_frontmatter(text: str, log: ErrorLog, component_ids: Collection[str] |
     end_line = max((line_of(n) for _, n in root.value), default=1)
 
     header.title = _read_title(fields, log, end_line)
+    header.audiences = read_audiences_key(fields.get("audiences"), log, audiences)
     header.drill_line = _read_drill(fields.get("drill"), log)
     type_entry = fields.get("type")
     header.type = (
@@ -394,19 +421,45 @@ def _check_component(
     return True
 
 
+class _Kind(enum.Enum):
+    """What a line of the body is, as Markdown will see it."""
+
+    TEXT = enum.auto()
+    CODE = enum.auto()
+    """In (or opening, or closing) fenced code: published verbatim."""
+    HEADING = enum.auto()
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A line of an update or postmortem, with what the scanner found it to be."""
+
+    number: int
+    text: str
+    kind: _Kind = _Kind.TEXT
+    visible: bool = True
+    """Shows text to a reader (false for closing fences)."""
+    level: int = 0
+    """A heading's level."""
+    title: str = ""
+    """A heading's text, without its marks."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Heading:
-    """A level-2 heading in the body and the lines of text under it."""
+    """A level-2 heading in the body and the lines under it."""
 
     text: str
     line: int
-    body: list[str] = field(default_factory=list)
+    body: list[_Line] = field(default_factory=list)
 
 
 @dataclass
 class _Body:
     headings: list[_Heading] = field(default_factory=list)
-    postmortem: str | None = None
+    postmortem: list[_Line] | None = None
+    """The lines after ``# Postmortem``; None when there is no such heading."""
+    postmortem_line: int = 0
     stray_text_reported: bool = False
     comments: _Comments = field(default_factory=lambda: _Comments())
 
@@ -466,26 +519,28 @@ def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
                 continue
             line = visible
         if line[:1] not in _SPECIAL_FIRST_CHARACTERS and fence is None:
-            _append(result, line, number, log)  # plain text, the common case
+            _append(result, _Line(number, line), log)  # plain text, the common case
         elif fence is not None:
             stripped = line.strip()
             if stripped.startswith(fence) and not stripped.strip(fence[0]):
                 fence = None
-            _append(result, line, number, log, is_text=False)
+            _append(result, _Line(number, line, _Kind.CODE, visible=False), log)
         elif opening := _FENCE.match(line):
             fence, fence_start = opening.group(1), number
-            _append(result, line, number, log)
+            _append(result, _Line(number, line, _Kind.CODE), log)
         elif heading := _ATX_HEADING.fullmatch(line):
             title = heading.group(2).strip().rstrip("#").strip()
-            if len(heading.group(1)) == 1:
+            level = len(heading.group(1))
+            if level == 1:
                 if normalize_choice(title) == POSTMORTEM_HEADING:
+                    result.postmortem_line = number
                     result.postmortem = _read_postmortem(lines[index + 1 :], number, log, comments)
                     return result
                 _report_level_one_heading(title, number, log)
-            elif len(heading.group(1)) == 2:
+            elif level == 2:
                 result.headings.append(_Heading(title, number))
             else:
-                _append(result, line, number, log)
+                _append(result, _Line(number, line, _Kind.HEADING, True, level, title), log)
         elif (
             _SETEXT_UNDERLINE.fullmatch(line)
             and previous.strip()
@@ -500,7 +555,7 @@ def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
                 "put a blank line before it (for a horizontal rule) or use '###'",
             )
         else:
-            _append(result, line, number, log)
+            _append(result, _Line(number, line), log)
         previous = line
     # Markdown does not treat an unclosed fence or comment as one: what follows would be
     # published as text and headings, while here it would have hidden later updates.
@@ -520,11 +575,13 @@ def _check_closed(comments: _Comments, log: ErrorLog) -> None:
 
 def _read_postmortem(
     lines: list[str], heading_line: int, log: ErrorLog, comments: _Comments
-) -> str | None:
-    kept: list[str] = []
+) -> list[_Line]:
+    """The postmortem's lines, without comments; its headings (any level) kept as such."""
+    kept: list[_Line] = []
     fence: str | None = None
     for number, line in enumerate(lines, start=heading_line + 1):
         opening = _FENCE.match(line)
+        kind = _Kind.CODE
         if fence is None and not comments.is_open and opening:
             fence = opening.group(1)
         elif (
@@ -537,13 +594,14 @@ def _read_postmortem(
             visible = comments.visible(line, number)
             if visible is None:
                 continue
-            line = visible
-        kept.append(line)
+            line, kind = visible, _Kind.TEXT
+            if heading := _ATX_HEADING.fullmatch(line):
+                title = heading.group(2).strip().rstrip("#").strip()
+                kept.append(_Line(number, line, _Kind.HEADING, True, len(heading.group(1)), title))
+                continue
+        kept.append(_Line(number, line, kind))
     _check_closed(comments, log)
-    postmortem = "\n".join(kept).strip()
-    if not postmortem:
-        log.add(heading_line, "'# Postmortem' has no text: write it, or remove the heading")
-    return postmortem or None
+    return kept
 
 
 def _report_level_one_heading(title: str, line: int, log: ErrorLog) -> None:
@@ -556,17 +614,182 @@ def _report_level_one_heading(title: str, line: int, log: ErrorLog) -> None:
     )
 
 
-def _append(result: _Body, line: str, number: int, log: ErrorLog, *, is_text: bool = True) -> None:
+def _append(result: _Body, line: _Line, log: ErrorLog) -> None:
     if result.headings:
         result.headings[-1].body.append(line)
-    elif is_text and line.strip() and not result.stray_text_reported:
+    elif line.visible and line.text.strip() and not result.stray_text_reported:
         # Reported once: the first stray line is enough to find the problem.
         result.stray_text_reported = True
         log.add(
-            number,
+            line.number,
             f"text before the first update: every update starts with a heading like "
             f"'{HEADING_EXAMPLE}'",
         )
+
+
+def _sections(
+    lines: list[_Line], min_level: int, log: ErrorLog, audiences: Collection[str] | None
+) -> tuple[Section, ...]:
+    """Split the lines of an update (restricted headings from level 3) or a postmortem
+    (from level 2) into sections for everyone and restricted ones, in order.
+
+    A restricted section runs until the next heading of its level or a higher one; one
+    inside another is for the audiences both allow.
+    """
+    runs: list[tuple[Audiences, list[_Line]]] = []
+    open_sections: list[tuple[int, Audiences]] = []  # (heading level, who sees it)
+    for line in lines:
+        if line.kind is _Kind.HEADING:
+            while open_sections and open_sections[-1][0] >= line.level:
+                open_sections.pop()
+            names = _restricted_names(line, min_level, log, audiences)
+            if names is not None and open_sections:
+                outer = open_sections[-1][1]
+                if not names & outer:
+                    log.add(
+                        line.number,
+                        f"'{line.text.strip()}' is inside a section for {', '.join(sorted(outer))}"
+                        ": no audience could see it; end the outer section first (a heading of "
+                        "its level) or list an audience it has",
+                    )
+                names &= outer
+            if names is not None:
+                open_sections.append((line.level, names))
+        elif line.text[:1] in _SPECIAL_FIRST_CHARACTERS:
+            _check_not_a_restricted_heading(line, log, audiences)
+        current = open_sections[-1][1] if open_sections else EVERYONE
+        if not runs or runs[-1][0] != current:
+            runs.append((current, []))
+        runs[-1][1].append(line)
+    sections = (Section("\n".join(line.text for line in run).strip(), who) for who, run in runs)
+    return tuple(section for section in sections if section.text)
+
+
+def _restricted_names(
+    line: _Line, min_level: int, log: ErrorLog, audiences: Collection[str] | None
+) -> Audiences | None:
+    """The audiences of a restricted heading (``### [internal, partners]``); None for any
+    other heading. A heading that looks like a restricted one but is not exactly one is an
+    error: published as it is, it would show everyone what its author meant for a few."""
+    heading = line.text.strip()
+    marks = "#" * max(line.level, min_level)
+    bracketed = _BRACKETED.fullmatch(line.title)
+    if bracketed is None:
+        if _STARTS_BRACKETED.match(line.title):
+            log.add(
+                line.number,
+                f"heading '{heading}' looks like a restricted one but has text after the "
+                f"brackets: a restricted heading is only audience names in brackets, like "
+                f"'{marks} [internal]'; put the rest on the next line",
+            )
+        elif (names := _audience_words(line.title, audiences)) is not None:
+            log.add(
+                line.number,
+                f"heading '{heading}' looks like a restricted one: to show the text under it "
+                f"only to {', '.join(names)}, write '{marks} [{', '.join(names)}]'; "
+                "otherwise reword the heading",
+            )
+        return None
+    names_text = bracketed["names"]
+    if not _SPACED_HEADING.match(line.text):
+        # Python-Markdown reads it as a heading, CommonMark (and previews) as text.
+        log.add(
+            line.number,
+            f"'{heading}': put a space after the '#' marks of a restricted heading: write "
+            f"'{marks} [{names_text.strip()}]'",
+        )
+        return None
+    if line.level < min_level:
+        log.add(
+            line.number,
+            f"'{heading}': a restricted section in a postmortem starts with a heading of level "
+            f"2 or deeper, like '{marks} [{names_text.strip()}]'",
+        )
+        return None
+    if names_text != names_text.strip():
+        log.add(
+            line.number,
+            f"'{heading}': no spaces inside the brackets of a restricted heading: write "
+            f"'{marks} [{names_text.strip()}]'",
+        )
+        return None
+    names = [name.strip() for name in names_text.split(",")]
+    valid = True
+    for index, name in enumerate(names):
+        if not name:
+            log.add(
+                line.number,
+                f"'{heading}': an empty audience name in the brackets: list names like "
+                f"'{marks} [internal, partners]'",
+            )
+            return None
+        if name in names[:index]:
+            log.add(line.number, f"'{heading}': audience '{name}' is listed twice")
+            valid = False
+        elif audiences is not None and name not in audiences:
+            log.add(line.number, f"'{heading}': {undeclared_audience(name, audiences)}")
+            valid = False
+    return frozenset(names) if valid else None
+
+
+def _audience_words(text: str, audiences: Collection[str] | None) -> list[str] | None:
+    """The declared audience names that ``text`` consists of (``Internal``, ``(internal):``),
+    or None when it has other words."""
+    words = [word for word in re.split(r"[^a-z0-9-]+", text.lower()) if word]
+    if words and audiences and all(word in audiences for word in words):
+        return words
+    return None
+
+
+def _check_not_a_restricted_heading(
+    line: _Line, log: ErrorLog, audiences: Collection[str] | None
+) -> None:
+    """A restricted heading that Markdown does not see as a heading restricts nothing."""
+    match = _HASHES_AND_BRACKETS.fullmatch(line.text.strip())
+    if match is None:
+        return
+    written = line.text.strip()
+    if line.kind is _Kind.TEXT:
+        log.add(
+            line.number,
+            f"'{written}' is not a heading (Markdown needs a space after the '#' marks and at "
+            f"most 3 spaces before them), so the text under it would be shown to everyone: "
+            f"write '{match['marks']} [{match['names'].strip()}]' at the start of the line",
+        )
+    elif _audience_words(match["names"], audiences) is not None:
+        log.add(
+            line.number,
+            f"'{written}' is inside a code block: it is not a heading there and restricts "
+            "nothing; close the code block before it",
+        )
+
+
+def _check_comments(
+    comments: list[HiddenComment], log: ErrorLog, audiences: Collection[str] | None
+) -> None:
+    """A restricted heading in an HTML comment restricts nothing, and ``statusgen diff``
+    shows every comment to reviewers, whatever their audience."""
+    for comment in comments:
+        for text in comment.text.splitlines():
+            match = _HASHES_AND_BRACKETS.fullmatch(text.strip())
+            if match is not None and _audience_words(match["names"], audiences) is not None:
+                log.add(
+                    comment.line,
+                    f"'{text.strip()}' is inside an HTML comment: it restricts nothing there, "
+                    "and statusgen diff shows comments to every reviewer; take it out of the "
+                    "comment",
+                )
+
+
+def _postmortem_sections(
+    body: _Body, log: ErrorLog, audiences: Collection[str] | None
+) -> tuple[Section, ...]:
+    if body.postmortem is None:
+        return ()
+    sections = _sections(body.postmortem, 2, log, audiences)
+    if not sections:
+        log.add(body.postmortem_line, "'# Postmortem' has no text: write it, or remove the heading")
+    return sections
 
 
 def _read_updates(
@@ -575,10 +798,11 @@ def _read_updates(
     log: ErrorLog,
     type_known: bool,
     component_ids: Collection[str] | None,
+    audiences: Collection[str] | None,
 ) -> tuple[Update, ...]:
     updates: list[Update] = []
     for heading in headings:
-        update = _read_update(heading, event_type, log, type_known, component_ids)
+        update = _read_update(heading, event_type, log, type_known, component_ids, audiences)
         if update is not None:
             updates.append(update)
     updates.sort(key=lambda u: u.at)
@@ -599,12 +823,18 @@ def _read_update(
     log: ErrorLog,
     type_known: bool,
     component_ids: Collection[str] | None,
+    audiences: Collection[str] | None,
 ) -> Update | None:
     # No-break spaces come with headings pasted from chat and documents: spaces all the same.
     text = heading.text.replace("\u00a0", " ").replace("\u202f", " ")
     match = _UPDATE_HEADING.fullmatch(text)
     if match is None:
-        if _STARTS_WITH_DATE.match(text):
+        if _BRACKETED.fullmatch(text):
+            message = (
+                f"'## {text}' is not an update: a restricted section inside an update starts "
+                f"with a heading of level 3 or deeper, like '### {text}'"
+            )
+        elif _STARTS_WITH_DATE.match(text):
             message = (
                 f"update heading '## {text}' has no status: write it like "
                 f"'{HEADING_EXAMPLE}', with spaces around the separator (—, –, -, | or ·)"
@@ -636,15 +866,26 @@ def _read_update(
         if changes_text is None
         else _read_changes(changes_text, status, event_type, heading.line, log, component_ids)
     )
+    sections = _sections(heading.body, 3, log, audiences)
+    if any(section.audiences for section in sections):
+        _check_text_for_everyone(heading.body, log)
     if at is None or status is None or changes is None:
         return None
-    return Update(
-        at=at,
-        status=status,
-        body="\n".join(heading.body).strip(),
-        line=heading.line,
-        changes=changes,
-    )
+    return Update(at=at, status=status, sections=sections, line=heading.line, changes=changes)
+
+
+def _check_text_for_everyone(lines: list[_Line], log: ErrorLog) -> None:
+    """An update must say something to everyone before its first restricted section."""
+    for line in lines:
+        if line.kind is _Kind.HEADING and _BRACKETED.fullmatch(line.title):
+            log.add(
+                line.number,
+                f"the update has no text for everyone before '{line.text.strip()}': the "
+                "public would see it empty; write what everyone may read first",
+            )
+            return
+        if line.visible and line.text.strip():
+            return
 
 
 def _read_changes(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from statusgen.content.components_file import COMPONENTS_FILE, parse_components
+from statusgen.content.config import CONFIG_FILES, parse_site_config
 from statusgen.content.event_file import parse_event
 from statusgen.core.errors import CONTROL_CHARACTER, ContentError, ContentErrors, ErrorLog
 from statusgen.core.ids import invalid_id_message, is_valid_id
@@ -178,7 +179,8 @@ def read_site(root: Path | ContentSource) -> tuple[Site | None, list[ContentErro
     """Load a repository, returning the site (None if invalid) and all errors."""
     source = FolderSource(root) if isinstance(root, Path) else root
     errors: list[ContentError] = []
-    catalog = _read_catalog(source, errors)
+    audiences = _declared_audiences(source)
+    catalog = _read_catalog(source, errors, audiences)
     component_ids = None if catalog is None else {c.id for c in catalog.components}
 
     events: list[Incident | Maintenance] = []
@@ -213,7 +215,7 @@ def read_site(root: Path | ContentSource) -> tuple[Site | None, list[ContentErro
         if data is None and not log:
             log.add(None, "cannot be read: it does not exist (a link to nothing?)")
         text = None if data is None else decode_source(data, log)
-        event = None if text is None else parse_event(text, event_id, log, component_ids)
+        event = None if text is None else parse_event(text, event_id, log, component_ids, audiences)
         errors.extend(log.errors)
         if event is not None and not log:
             events.append(event)
@@ -225,16 +227,34 @@ def read_site(root: Path | ContentSource) -> tuple[Site | None, list[ContentErro
     if errors or catalog is None:
         return None, errors
     events.sort(key=lambda e: (e.first_update.at, e.id))
-    return Site(catalog=catalog, events=tuple(events)), errors
+    site = Site(catalog=catalog, events=tuple(events), audiences=tuple(audiences or ()))
+    return site, errors
 
 
 def read_catalog(source: ContentSource) -> tuple[Catalog | None, list[ContentError]]:
     """Read components.yml alone: the catalog (None if invalid) and its errors."""
     errors: list[ContentError] = []
-    return _read_catalog(source, errors), errors
+    return _read_catalog(source, errors, _declared_audiences(source)), errors
 
 
-def _read_catalog(source: ContentSource, errors: list[ContentError]) -> Catalog | None:
+def _declared_audiences(source: ContentSource) -> tuple[str, ...] | None:
+    """The audience names of the source's mkdocs.yml (or properdocs.yml; none when it has
+    no such file), or None when it cannot be read: its own errors are reported where
+    settings are read, and names are then not checked (the build cannot start without
+    valid settings anyway)."""
+    try:
+        for name in CONFIG_FILES:
+            data = source.read(name)
+            if data is not None:
+                return parse_site_config(data.decode("utf-8-sig"), name).audiences
+    except (OSError, UnicodeDecodeError, ContentErrors):
+        return None
+    return ()
+
+
+def _read_catalog(
+    source: ContentSource, errors: list[ContentError], audiences: tuple[str, ...] | None
+) -> Catalog | None:
     log = ErrorLog(COMPONENTS_FILE)
     data = _read(source, COMPONENTS_FILE, log)
     if data is None and not log:
@@ -245,7 +265,7 @@ def _read_catalog(source: ContentSource, errors: list[ContentError]) -> Catalog 
             "'statusgen init' writes a new one)",
         )
     text = None if data is None else decode_source(data, log)
-    catalog = None if text is None else parse_components(text, log)
+    catalog = None if text is None else parse_components(text, log, audiences)
     errors.extend(log.errors)
     return catalog
 

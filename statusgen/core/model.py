@@ -103,6 +103,11 @@ class SourceLocation:
         return self.path
 
 
+#: Who may see something: the audience names of an ``audiences`` key; empty for everyone.
+Audiences = frozenset[str]
+EVERYONE: Audiences = frozenset()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Group:
     """A display group of components (``groups:`` in components.yml)."""
@@ -111,6 +116,7 @@ class Group:
     name: str
     description: str | None = None
     position: int = 0
+    audiences: Audiences = EVERYONE
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -126,6 +132,8 @@ class Component:
     alerts: tuple[Mapping[str, str], ...] = ()
     """Monitoring alerts about this component: an alert whose labels include all the
     labels of one item is routed here (``statusgen alert``)."""
+    audiences: Audiences = EVERYONE
+    """Its own ``audiences`` key; its group's restriction applies as well (see the view)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -158,6 +166,20 @@ class Catalog:
         return tuple(c for c in self.components if c.group == group_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A run of an update's or a postmortem's Markdown, for everyone or restricted."""
+
+    text: str
+    """The Markdown, stripped; a restricted section starts with its ``### [names]`` heading."""
+    audiences: Audiences = EVERYONE
+
+
+def join_sections(sections: tuple[Section, ...]) -> str:
+    """The Markdown of these sections, as one text."""
+    return "\n\n".join(s.text for s in sections)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Update:
     """One timestamped update of an incident or maintenance (a ``##`` section)."""
@@ -165,8 +187,8 @@ class Update:
     at: datetime
     """When it was posted, timezone-aware, in UTC."""
     status: UpdateStatus
-    body: str
-    """The update's Markdown text, without its heading."""
+    sections: tuple[Section, ...]
+    """Its text in file order: sections for everyone and restricted ones (``### [names]``)."""
     line: int
     """The line of its heading, for error messages and links to the source."""
     changes: Mapping[str, ComponentStatus] = field(default_factory=dict)
@@ -176,6 +198,11 @@ class Update:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "changes", MappingProxyType(dict(self.changes)))
+
+    @property
+    def body(self) -> str:
+        """The update's Markdown text, without its heading."""
+        return join_sections(self.sections)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,14 +225,15 @@ class Event:
     components are under maintenance while it lasts."""
     updates: tuple[Update, ...]
     """Oldest first; never empty; timestamps are unique."""
-    postmortem: str | None = None
-    """The Markdown after ``# Postmortem``, or None when there is none yet."""
+    postmortem_sections: tuple[Section, ...] = ()
+    """The Markdown after ``# Postmortem``; empty when there is none yet."""
     drill_line: int | None = None
     """The line of ``drill: true`` in the file when the event is a rehearsal, else None.
     The line, not a flag: the warning that a drill reached a pull request points at it."""
     source: SourceLocation = field(default_factory=lambda: SourceLocation(""))
     comments: tuple[HiddenComment, ...] = ()
     """The file's HTML comments, taken out of its text: only ``diff`` shows them."""
+    audiences: Audiences = EVERYONE
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "components", MappingProxyType(dict(self.components)))
@@ -224,6 +252,11 @@ class Event:
         for update in self.updates:
             joined.update(dict.fromkeys(update.changes))
         return tuple(joined)
+
+    @property
+    def postmortem(self) -> str | None:
+        """The postmortem's Markdown, or None when there is none yet."""
+        return join_sections(self.postmortem_sections) or None
 
     @property
     def first_update(self) -> Update:
@@ -261,3 +294,9 @@ class Site:
     catalog: Catalog
     events: tuple[Incident | Maintenance, ...]
     """Sorted by start (first update), oldest first; ties broken by id."""
+    audiences: tuple[str, ...] = ()
+    """The audience names mkdocs.yml declares, besides everyone."""
+    audience: str | None = None
+    """The audience of the view this site is (None: the public view; see
+    ``statusgen.view``). What the loader returns holds everything, restricted or not: only
+    a view of it may reach derived state, renderers and notifications."""

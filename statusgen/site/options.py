@@ -25,6 +25,7 @@ from statusgen.content.config import (
     PLUGIN_NAME,
 )
 from statusgen.core.errors import ContentError, ContentErrors, choose, did_you_mean, one_of
+from statusgen.core.ids import invalid_id_message, is_valid_id
 from statusgen.core.model import ComponentStatus
 from statusgen.core.timestamps import TimestampError, parse_timestamp
 
@@ -79,6 +80,24 @@ class AlertSeverities(BaseConfigOption[Mapping[str, ComponentStatus]]):
         return found
 
 
+class AudienceNames(BaseConfigOption[list[str]]):
+    """Audience names besides everyone: distinct, each following the id rule."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default: list[str] = []
+
+    def run_validation(self, value: object) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+            raise ValidationError("must be a list of names, like [internal, partners]")
+        for index, name in enumerate(value):
+            if not is_valid_id(name):
+                raise ValidationError(invalid_id_message("audience name", name))
+            if name in value[:index]:
+                raise ValidationError(f"audience '{name}' is declared twice")
+        return value
+
+
 class PluginOptions(base.Config):  # type: ignore[no-untyped-call]
     """The plugin's options."""
 
@@ -98,6 +117,9 @@ class PluginOptions(base.Config):  # type: ignore[no-untyped-call]
     ``statusgen remind`` tells the team when it is missed."""
     alert_severities = AlertSeverities()
     """``statusgen alert``: the component status of each alert ``severity``."""
+    audiences = AudienceNames()
+    """Audience names besides everyone (FORMAT.md, Audiences): each may have a view of
+    its own, with what is restricted to it."""
     now: c.Optional[datetime] = c.Optional(Moment())
     """The moment to build the page for (what ``statusgen build --now`` sets); the
     clock, or the ``STATUSGEN_NOW`` environment variable, when unset."""

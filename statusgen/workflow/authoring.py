@@ -386,7 +386,8 @@ class Author:
         text = decode_source(data, log)
         event = None
         if text is not None:
-            event = parse_event(text, event_id, log, [c.id for c in self.catalog.components])
+            component_ids = [c.id for c in self.catalog.components]
+            event = parse_event(text, event_id, log, component_ids, self.config.audiences)
         if text is None or event is None:
             raise StatusgenError(
                 f"{relative} has errors; fix them first:\n" + "\n".join(map(str, log.errors))
