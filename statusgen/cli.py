@@ -40,6 +40,7 @@ from statusgen.core.model import (
     IncidentStatus,
     Maintenance,
     MaintenanceStatus,
+    Site,
 )
 from statusgen.core.timestamps import TimestampError, format_timestamp, parse_timestamp
 from statusgen.render.statuspage import StatuspageDocuments
@@ -47,7 +48,8 @@ from statusgen.site.assembly import site_config
 from statusgen.state.events import EventState
 from statusgen.state.page import PageState, derive
 from statusgen.state.uptime import shown_ratio
-from statusgen.view.drills import drill_warnings, drills_view
+from statusgen.view.drills import drill_warnings
+from statusgen.view.site_view import site_view
 from statusgen.workflow.alerts.payloads import FORMATS
 from statusgen.workflow.alerts.routing import SEVERITY_LABEL
 from statusgen.workflow.authoring import Author, Change, MessageChoice
@@ -108,6 +110,12 @@ ROOT_OPTION = click.option(
     default=".",
     show_default="the current directory",
     help="The status repository (where components.yml is).",
+)
+AUDIENCE_OPTION = click.option(
+    "--audience",
+    default=None,
+    metavar="NAME",
+    help="The view of this audience (declared in mkdocs.yml); default: the public view.",
 )
 NOW_OPTION = click.option(
     "--now",
@@ -223,11 +231,12 @@ def _escape_property(text: str) -> str:
 @main.command(short_help="Show what the page says now (or at --now).")
 @ROOT_OPTION
 @NOW_OPTION
+@AUDIENCE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print /api/v2/summary.json instead.")
 @reports_errors
-def status(root: Path, now: datetime | None, as_json: bool) -> None:
+def status(root: Path, now: datetime | None, audience: str | None, as_json: bool) -> None:
     """Show what the status page says now (or at --now)."""
-    state, config = load_state(root, now)
+    state, config = load_state(root, now, audience)
     if as_json:
         summary = StatuspageDocuments(state, config).summary()
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -235,16 +244,20 @@ def status(root: Path, now: datetime | None, as_json: bool) -> None:
     _print_status(state, config)
 
 
-def load_state(root: Path, now: datetime | None) -> tuple[PageState, SiteConfig]:
-    """Load, validate and derive the page at ``now`` (the clock when None).
+def load_state(
+    root: Path, now: datetime | None, audience: str | None = None
+) -> tuple[PageState, SiteConfig]:
+    """Load, validate and derive the page of ``audience`` (None: the public) at ``now``
+    (the clock when None).
 
     :raises ContentErrors: when the repository has problems.
     """
     site = load_site(root)
     config = site_config(root)
     moment = now or datetime.now(UTC)
-    public = drills_view(site, drills=False)
-    return derive(public, moment, uptime_days=config.uptime_days), config
+    return derive(
+        site_view(site, audience=audience), moment, uptime_days=config.uptime_days
+    ), config
 
 
 HEADER_COMPONENT = "Component"
@@ -310,7 +323,8 @@ def _event_line(state: EventState) -> str:
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Where to write the site (default: site_dir of mkdocs.yml, site/).",
+    help="Where to write the site (default: site_dir of mkdocs.yml, site/; for an audience, "
+    "site-NAME/).",
 )
 @NOW_OPTION
 @click.option(
@@ -318,8 +332,11 @@ def _event_line(state: EventState) -> str:
     is_flag=True,
     help="Show drills (drill: true) under a banner: for previews, never for publishing.",
 )
+@AUDIENCE_OPTION
 @reports_errors
-def build(root: Path, site_dir: Path | None, now: datetime | None, drills: bool) -> None:
+def build(
+    root: Path, site_dir: Path | None, now: datetime | None, drills: bool, audience: str | None
+) -> None:
     """Build the status site: pages, feeds, calendars, badges and the API.
 
     The build is atomic (a failed build leaves the previous site untouched) and
@@ -329,7 +346,7 @@ def build(root: Path, site_dir: Path | None, now: datetime | None, drills: bool)
     # Imported here: MkDocs takes a while to import and validate/status do not need it.
     from statusgen.site.build import build_site
 
-    result = build_site(root, site_dir, now, drills=drills)
+    result = build_site(root, site_dir, now, drills=drills, audience=audience)
     phases = ", ".join(f"{name} {seconds:.2f}" for name, seconds in result.timings.items())
     click.echo(f"Built {result.site_dir} in {result.seconds:.1f} s ({phases})", err=True)
 
@@ -340,15 +357,16 @@ def build(root: Path, site_dir: Path | None, now: datetime | None, drills: bool)
     "--dev-addr", default="127.0.0.1:8000", show_default=True, help="IP:port to serve on."
 )
 @NOW_OPTION
+@AUDIENCE_OPTION
 @reports_errors
-def serve(root: Path, dev_addr: str, now: datetime | None) -> None:
+def serve(root: Path, dev_addr: str, now: datetime | None, audience: str | None) -> None:
     """Preview the site locally: pages are rendered on request from the files as they
     are, and an open page reloads when an incident, components.yml, mkdocs.yml, a
     hand-written page or the theme changes. Content errors show in the browser and in
     the terminal. Drills are shown, under a banner. With --now, the page at that moment."""
     from statusgen.site.serve import serve as serve_preview
 
-    serve_preview(root, dev_addr, now)
+    serve_preview(root, dev_addr, now, audience)
 
 
 # Authoring -------------------------------------------------------------------------------
@@ -635,9 +653,18 @@ def templates(root: Path) -> None:
 )
 @ROOT_OPTION
 @NOW_OPTION
+@AUDIENCE_OPTION
 @reports_errors
-def diff(base: str, head: str | None, worktree: bool, root: Path, now: datetime | None) -> None:
-    """Show, in Markdown, what the change from BASE to HEAD does to the public page.
+def diff(
+    base: str,
+    head: str | None,
+    worktree: bool,
+    root: Path,
+    now: datetime | None,
+    audience: str | None,
+) -> None:
+    """Show, in Markdown, what the change from BASE to HEAD does to the public page (or,
+    with --audience, to that audience's view, marking what only it sees).
 
     Revisions are read from git objects: nothing is checked out, and uncommitted changes
     are not compared unless --worktree is given.
@@ -662,13 +689,17 @@ def diff(base: str, head: str | None, worktree: bool, root: Path, now: datetime 
                 f"(statusgen diff {base} --worktree compares the working tree).",
                 err=True,
             )
-    sites = []
+    sites: list[Site] = []
     for label, source in sources:
         try:
             site = load_site(source)
         except ContentErrors as errors:
             raise StatusgenError(f"{label} has errors:\n{errors}") from None
-        sites.append(drills_view(site, drills=False))  # the public page has no drill
+        # The head must declare the audience; a base that does not (the change declares
+        # it) is compared as its public view: it restricted nothing to that audience.
+        is_base = not sites
+        shown = None if is_base and audience not in site.audiences else audience
+        sites.append(site_view(site, audience=shown))
     moment = now or datetime.now(UTC)
     change = compare(sites[0], sites[1], moment, read_site_config(root).url or "")
     click.echo(render_markdown(change, base, head or "working tree", moment), nl=False)

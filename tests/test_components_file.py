@@ -263,7 +263,10 @@ ERROR_CASES = [
             name: API
         """,
         4,
-        ("group: unknown key 'title'", "allowed keys are 'id', 'name', 'description' or 'audiences'"),
+        (
+            "group: unknown key 'title'",
+            "allowed keys are 'id', 'name', 'description' or 'audiences'",
+        ),
         id="unknown-group-key",
     ),
     pytest.param(

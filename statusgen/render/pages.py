@@ -639,6 +639,7 @@ class PageRenderer:
             "stylesheet": stylesheet,
             "config": context.config,
             "state": state,
+            "audience": state.site.audience,
             "lang": language,
             "status": {
                 "indicator": state.indicator.value,
@@ -649,6 +650,11 @@ class PageRenderer:
             **(globals_ or {}),
         }
         self._templates: dict[str, jinja2.Template] = {}
+
+    def render_partial(self, name: str) -> str:
+        """A partial template (``statusgen/partials/<name>``) with the shared context, for
+        pages that statusgen does not render itself."""
+        return self.environment.get_template(f"statusgen/partials/{name}").render(self.shared)
 
     def render(self, page: Page) -> bytes:
         template = self._templates.get(page.template)

@@ -31,9 +31,16 @@ from statusgen.render.context import RenderContext
 from statusgen.render.i18n import Language, available_languages
 from statusgen.render.markup import MarkdownRenderer
 from statusgen.render.pages import PageRenderer
-from statusgen.site.options import DRILLS_IN_FILE, PluginOptions, check_options, option_errors
+from statusgen.site.options import (
+    AUDIENCE_IN_FILE,
+    DRILLS_IN_FILE,
+    PluginOptions,
+    check_options,
+    option_errors,
+)
 from statusgen.state.page import derive
-from statusgen.view.drills import drills_view, has_drills
+from statusgen.view.drills import has_drills
+from statusgen.view.site_view import site_view
 
 TEMPLATES_DIR = Path(__file__).parents[1] / "render" / "templates"
 NO_DOCS_DIR = Path(__file__).parent / "no_docs"
@@ -60,10 +67,15 @@ def site_config(root: Path) -> SiteConfig:
 
 
 def load_mkdocs_config(
-    root: Path, now: datetime | None = None, *, drills: bool = False
+    root: Path,
+    now: datetime | None = None,
+    *,
+    drills: bool = False,
+    audience: str | None = None,
 ) -> MkDocsConfig:
     """``mkdocs.yml`` at ``root`` loaded by MkDocs, with the plugin's options checked and,
-    when given, ``now`` as the plugin's ``now`` option; ``drills`` shows drills.
+    when given, ``now`` as the plugin's ``now`` option; ``drills`` shows drills;
+    ``audience`` chooses whose view it builds (None: the public's).
 
     :raises StatusgenError: when the file is missing or wrong, or has no statusgen plugin.
     """
@@ -84,9 +96,11 @@ def load_mkdocs_config(
         raise StatusgenError(f"{config_file}: add the statusgen plugin: 'plugins: [statusgen]'")
     if plugin.config.drills:
         raise StatusgenError(f"{config_file}: plugin {PLUGIN_NAME}: {DRILLS_IN_FILE}")
+    if plugin.config.audience is not None:
+        raise StatusgenError(f"{config_file}: plugin {PLUGIN_NAME}: {AUDIENCE_IN_FILE}")
     if now is not None:
         plugin.config.now = now
-    plugin.config.drills = drills
+    plugin.config.drills, plugin.config.audience = drills, audience
     return config
 
 
@@ -162,7 +176,9 @@ def render_context(
     return RenderContext(
         # The view first: no state, uptime or renderer sees what this build may not show.
         state=derive(
-            drills_view(site, drills=options.drills), now, uptime_days=options.uptime_days
+            site_view(site, audience=options.audience, drills=options.drills),
+            now,
+            uptime_days=options.uptime_days,
         ),
         config=settings,
         markdown=MarkdownRenderer(config.markdown_extensions, config.mdx_configs),

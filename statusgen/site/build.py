@@ -64,18 +64,25 @@ def build_site(
     now: datetime | None = None,
     *,
     drills: bool = False,
+    audience: str | None = None,
 ) -> BuildResult:
-    """Build the status site of the repository at ``root`` into ``site_dir``.
+    """Build the status site of the repository at ``root`` into ``site_dir``: the view of
+    ``audience`` (None: the public).
 
-    ``site_dir`` defaults to the ``site_dir`` of mkdocs.yml (``site/``). With ``drills``,
-    drills are shown, under their banner (a preview: never publish it).
+    ``site_dir`` defaults to the ``site_dir`` of mkdocs.yml (``site/``), and for an
+    audience to that folder's name followed by ``-<audience>`` (``site-internal/``). With
+    ``drills``, drills are shown, under their banner (a preview: never publish it).
 
     :raises StatusgenError: when the content or the configuration has errors; the
         previous site directory is then left untouched.
     """
     started = time.perf_counter()
-    config = load_mkdocs_config(root, now, drills=drills)
-    target = (site_dir or Path(config.site_dir)).resolve()
+    config = load_mkdocs_config(root, now, drills=drills, audience=audience)
+    # A restricted view never lands by default where the public site is published.
+    default = Path(config.site_dir)
+    if audience is not None:
+        default = default.with_name(f"{default.name}-{audience}")
+    target = (site_dir or default).resolve()
     _check_target(target, _protected_paths(root, config))
     with mkdocs_messages() as errors, _source_date(now):
         try:

@@ -123,6 +123,11 @@ class PluginOptions(base.Config):  # type: ignore[no-untyped-call]
     now: c.Optional[datetime] = c.Optional(Moment())
     """The moment to build the page for (what ``statusgen build --now`` sets); the
     clock, or the ``STATUSGEN_NOW`` environment variable, when unset."""
+    audience = c.Optional(c.Type(str))
+    """The audience whose view is built (what ``statusgen build --audience`` sets); the
+    public's when unset. mkdocs.yml may not set it (``statusgen build`` would then publish
+    a restricted view where the public one goes): :func:`check_options` and
+    ``statusgen build`` refuse it."""
     drills = c.Type(bool, default=False)
     """Whether drills are shown, under their banner: set by ``statusgen serve`` and
     ``statusgen build --drills`` only. mkdocs.yml may not set it (a site built from it
@@ -133,6 +138,12 @@ OPTION_NAMES = tuple(name for name, _ in PluginOptions._schema)
 DRILLS_IN_FILE = (
     "option 'drills' is not for mkdocs.yml: a site built with it would publish drills; "
     "preview them with statusgen serve or statusgen build --drills"
+)
+
+
+AUDIENCE_IN_FILE = (
+    "option 'audience' is not for mkdocs.yml: every build would publish that audience's "
+    "view; build it with statusgen build --audience NAME"
 )
 
 
@@ -154,6 +165,8 @@ def check_options(options: Mapping[str, Any], file: str = MKDOCS_FILE) -> Plugin
     messages += option_errors(checked)
     if "drills" in options:
         messages.append(DRILLS_IN_FILE)
+    if "audience" in options:
+        messages.append(AUDIENCE_IN_FILE)
     if messages:
         raise ContentErrors(
             [ContentError(file, None, f"plugin {PLUGIN_NAME}: {m}") for m in messages]

@@ -11,6 +11,7 @@ Material's bundle or web fonts: a status page must load fast and from its own ho
 from __future__ import annotations
 
 import os
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.core.timestamps import TimestampError, parse_timestamp
 from statusgen.render.context import RenderContext
 from statusgen.render.outputs import render_outputs
+from statusgen.render.pages import PageRenderer
 from statusgen.site.assembly import (
     NO_DOCS_DIR,
     TEMPLATES_DIR,
@@ -39,6 +41,7 @@ from statusgen.site.options import PluginOptions
 SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 NOW_VARIABLE = "STATUSGEN_NOW"
 """An environment variable that sets "now" for a build run by ``mkdocs build``."""
+_BODY_START = re.compile(r"<body\b[^>]*>")
 
 
 class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-call]
@@ -46,6 +49,8 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
 
     def __init__(self) -> None:
         self.context: RenderContext | None = None
+        self.renderer: PageRenderer | None = None
+        """The status pages' renderer of the current build (set in ``on_files``)."""
         self.timings: dict[str, float] = {}
         """Seconds spent in each phase of the last build: load, derive, pages, outputs."""
 
@@ -76,7 +81,7 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.context is not None
         started = time.perf_counter()
-        renderer = page_renderer(config, self.config, self.context)
+        renderer = self.renderer = page_renderer(config, self.config, self.context)
         written = [file.url for file in files.documentation_pages()]
         pages = renderer.render_all() | {"sitemap.xml": renderer.sitemap(written)}
         self.timings["pages"] = time.perf_counter() - started
@@ -101,6 +106,17 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         for file in unused_theme_files(files, config):
             files.remove(file)
         return files
+
+    def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
+        """A hand-written page of a restricted view carries the view's marks too: the
+        theme renders it, so the marks are added to its HTML here."""
+        renderer = self.renderer
+        assert renderer is not None
+        if renderer.shared["audience"] is None:
+            return output
+        head, marker = (renderer.render_partial(f) for f in ("audience-head.html", "audience.html"))
+        output = output.replace("<head>", f"<head>{head}", 1)
+        return _BODY_START.sub(lambda start: start.group() + marker, output, count=1)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """For ``mkdocs serve``: rebuild when an incident or components.yml changes too."""

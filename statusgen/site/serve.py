@@ -72,12 +72,17 @@ RELOAD_SCRIPT = f"""(function () {{
 
 
 class Preview:
-    """The repository at ``root``, loaded and rendered on demand."""
+    """The repository at ``root``, loaded and rendered on demand: the view of
+    ``audience`` (None: the public)."""
 
-    def __init__(self, root: Path, now: datetime | None = None) -> None:
+    def __init__(
+        self, root: Path, now: datetime | None = None, audience: str | None = None
+    ) -> None:
         self.root = root.resolve()
         self.now = now
         """The moment shown, as ``build --now``; None for the clock."""
+        self.audience = audience
+        """Whose view is shown; None for the public's."""
         self.built: tempfile.TemporaryDirectory[str] | None = None
         """The whole site, built for a hand-written page; None until one is asked for."""
         self.lock = threading.Lock()
@@ -132,7 +137,7 @@ class Preview:
             try:
                 if self.config is None:
                     # A preview shows drills, under their banner.
-                    config = load_mkdocs_config(self.root, drills=True)
+                    config = load_mkdocs_config(self.root, drills=True, audience=self.audience)
                     prepare(config, plugin_options(config))
                     self.config = config
                 options = plugin_options(self.config)
@@ -211,7 +216,13 @@ class Preview:
         with self.lock:
             if self.built is None:
                 self.built = tempfile.TemporaryDirectory(prefix="statusgen-serve-")
-                build_site(self.root, Path(self.built.name, "site"), self.derived_at, drills=True)
+                build_site(
+                    self.root,
+                    Path(self.built.name, "site"),
+                    self.derived_at,
+                    drills=True,
+                    audience=self.audience,
+                )
             page = Path(self.built.name, "site", stem, "index.html")
             return page.read_bytes() if page.is_file() else None
 
@@ -248,15 +259,18 @@ def _content_type(path: str) -> str:
     return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
-def serve(root: Path, address: str, now: datetime | None = None) -> None:
-    """Serve the preview of ``root`` on ``address`` (``host:port``) until interrupted,
-    at the moment ``now`` when given (as ``build --now``), else at the clock's.
+def serve(
+    root: Path, address: str, now: datetime | None = None, audience: str | None = None
+) -> None:
+    """Serve the preview of ``root`` (the view of ``audience``, None: the public) on
+    ``address`` (``host:port``) until interrupted, at the moment ``now`` when given (as
+    ``build --now``), else at the clock's.
 
     :raises StatusgenError: when the address cannot be used or mkdocs.yml is missing.
     """
     mkdocs_file(root)  # a missing mkdocs.yml stops here; a broken one shows in the browser
     host, _, port = address.rpartition(":")
-    preview = Preview(root, now)
+    preview = Preview(root, now, audience)
     preview.refresh()  # prints the errors there are
 
     class Handler(BaseHTTPRequestHandler):

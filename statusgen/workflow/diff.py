@@ -3,6 +3,8 @@
 Both revisions are read from git objects and evaluated at the same moment, so the
 report shows exactly what customers will see change when the pull request is merged:
 component status transitions, new incidents, new updates, resolutions, postmortems.
+Compared as an audience's views, it marks what only that audience sees (🔒), so that
+reviewers see what goes where.
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from statusgen.core.model import ComponentStatus, Incident, Maintenance, Site, Update
+from statusgen.core.model import (
+    Audiences,
+    Component,
+    ComponentStatus,
+    Incident,
+    Maintenance,
+    Section,
+    Site,
+    Update,
+)
 from statusgen.core.timestamps import format_timestamp
 from statusgen.render.i18n import Language
 from statusgen.render.urls import incident_path
@@ -32,6 +43,8 @@ class SiteChange:
     transitions: list[str] = field(default_factory=list)
     """What the new or edited updates' brackets do, per component, in time order."""
     events: list[str] = field(default_factory=list)
+    audience: str | None = None
+    """The audience whose views were compared (None: the public page)."""
 
     @property
     def is_empty(self) -> bool:
@@ -39,17 +52,22 @@ class SiteChange:
 
 
 def compare(base: Site, head: Site, now: datetime, site_url: str = "") -> SiteChange:
-    """What changes between ``base`` and ``head``, both evaluated at ``now``. Links are
-    absolute when ``site_url`` is given: the report ends up in pull-request comments."""
+    """What changes between ``base`` and ``head`` (two views of the same audience), both
+    evaluated at ``now``. Links are absolute when ``site_url`` is given: the report ends up
+    in pull-request comments."""
     return _Comparison(base, head, now, site_url).change
 
 
 class _Comparison:
     def __init__(self, base: Site, head: Site, now: datetime, site_url: str) -> None:
         self.base, self.head, self.site_url = base, head, site_url
-        self.names = {c.id: c.name for c in (*base.catalog.components, *head.catalog.components)}
+        self.names = {
+            c.id: c.name + _restricted(_audiences_of(c, site))
+            for site in (base, head)
+            for c in site.catalog.components
+        }
         before, after = derive(base, now), derive(head, now)
-        self.change = SiteChange()
+        self.change = SiteChange(audience=head.audience)
         if before.indicator is not after.indicator:
             self.change.overall = (
                 f"{_ENGLISH.indicator(before.indicator)} → {_ENGLISH.indicator(after.indicator)}"
@@ -125,7 +143,10 @@ class _Comparison:
                     for cid, status in new.components.items()
                 ]
             )
-            lines.append(f"- **New {_kind(new)}** {name}: {detail}; affects {affected or 'none'}")
+            lines.append(
+                f"- **New {_kind(new)}**{_restricted(new.audiences)} {name}: {detail}; "
+                f"affects {affected or 'none'}"
+            )
         else:
             if old.title != new.title:
                 lines.append(f"- **Renamed** {name} (was “{old.title}”)")
@@ -152,10 +173,13 @@ class _Comparison:
                 f"- {name} is now **{_ENGLISH.label(new_state.status).lower()}** "
                 f"(was {_ENGLISH.label(old_state.status).lower()})"
             )
+        restricted = _restricted(
+            frozenset().union(*(s.audiences for s in new.postmortem_sections)), "sections "
+        )
         if new.postmortem and not (old and old.postmortem):
-            lines.append(f"- **Postmortem published** for {name}{_draft_warning(new)}")
+            lines.append(f"- **Postmortem published** for {name}{restricted}{_draft_warning(new)}")
         elif old and old.postmortem and new.postmortem != old.postmortem:
-            lines.append(f"- **Postmortem edited** for {name}{_draft_warning(new)}")
+            lines.append(f"- **Postmortem edited** for {name}{restricted}{_draft_warning(new)}")
         # Comments are never published, so a reviewer reading the page would not see them:
         # each new one is shown here, where it could otherwise hide something.
         known = {DRAFT_GUIDANCE, *(c.text for c in old.comments)} if old else {DRAFT_GUIDANCE}
@@ -173,16 +197,31 @@ class _Comparison:
         when = format_timestamp(update.at)
         if state is None or update not in state.updates:
             when += ", shown from then on"
-        quoted = _quoted(update.body) or "  > (no text)"
+        quoted = "\n  >\n".join(_quoted(section) for section in update.sections) or "  > (no text)"
         return f"- **{_ENGLISH.label(update.status)}** on {self._name(event)} ({when})\n{quoted}"
 
     def _name(self, event: Incident | Maintenance) -> str:
         return f"[{event.title}]({self.site_url}{incident_path(event.id)}) (`{event.id}`)"
 
 
-def _quoted(text: str) -> str:
-    """``text`` as a Markdown quote inside a list item."""
-    return "\n".join(f"  > {line}" for line in text.splitlines())
+def _restricted(audiences: Audiences, what: str = "") -> str:
+    """`` 🔒 only for internal``: the mark of what the public page does not show."""
+    return f" 🔒 {what}only for {', '.join(sorted(audiences))}" if audiences else ""
+
+
+def _audiences_of(component: Component, site: Site) -> Audiences:
+    """Who may see a component: its own restriction and its group's."""
+    group = site.catalog.group(component.group) if component.group else None
+    return component.audiences | (group.audiences if group else frozenset())
+
+
+def _quoted(section: Section) -> str:
+    """A section of an update as a quote; a restricted one under its mark."""
+    lines = [f"  > {line}" for line in section.text.splitlines()]
+    if section.audiences:
+        mark = _restricted(section.audiences).strip()
+        lines.insert(0, f"  > **{mark}** (not on the public page):")
+    return "\n".join(lines)
 
 
 def _verbatim(text: str) -> str:
@@ -217,8 +256,11 @@ def _window(event: Incident | Maintenance) -> str:
 def render_markdown(change: SiteChange, base: str, head: str, now: datetime) -> str:
     """The report, for a pull-request comment or a job summary."""
     lines = [f"### Status page changes: `{base}` → `{head}`", ""]
+    if change.audience:
+        lines[0] = f"### Status page changes for {change.audience}: `{base}` → `{head}`"
     if change.is_empty:
-        lines.append("No change to the public page.")
+        page = f"the view for {change.audience}" if change.audience else "the public page"
+        lines.append(f"No change to {page}.")
         return "\n".join(lines) + "\n"
     lines.append(f"As the page would be at {format_timestamp(now.replace(microsecond=0))}.")
     lines.append("")

@@ -19,14 +19,14 @@ from statusgen.core.timestamps import format_timestamp
 from statusgen.render.i18n import Language
 from statusgen.state.cadence import next_update_due
 from statusgen.state.page import derive
-from statusgen.view.drills import drills_view
+from statusgen.view.site_view import site_view
 from statusgen.workflow.gitrepo import open_repository
 from statusgen.workflow.notices import Notice, overdue_notice
 from statusgen.workflow.notify.channels import WebhookPayloads
 from statusgen.workflow.notify.ledger import GitLedgerStore
 from statusgen.workflow.notify.messages import Composer
 from statusgen.workflow.notify.run import Report, deliver
-from statusgen.workflow.notify.targets import read_targets
+from statusgen.workflow.notify.targets import TargetView, read_targets
 
 
 def overdue(site: Site, config: SiteConfig, now: datetime) -> list[Notice]:
@@ -54,15 +54,28 @@ def remind(root: Path, site: Site, config: SiteConfig, now: datetime) -> Reminde
     yet, and record it in the ledger (saved only when something was sent). git is
     needed only then: listing works in any folder."""
     notices = overdue(site, config, now)
-    payloads = WebhookPayloads(drills_view(site, drills=False), config, now)
-    everything = read_targets(site.catalog, payloads, WebhookPayloads(site, config, now))
-    targets = [t for t in everything if t.team]
+    views: dict[str | None, Site] = {}  # what each audience's targets may be told about
+
+    def view_of(audience: str | None) -> TargetView:
+        shown = views[audience] = site_view(site, audience=audience, drills=True)
+        public = site_view(site, audience=audience)
+        return TargetView(
+            public.catalog,
+            WebhookPayloads(public, config, now),
+            WebhookPayloads(shown, config, now),
+        )
+
+    targets = [t for t in read_targets(view_of) if t.team]
     report = Report()
     if notices and targets:
         store = GitLedgerStore(open_repository(root))
         ledger = store.load()
-        composer = Composer(site.catalog, config, Language(config.language))
-        report = deliver(notices, targets, composer, ledger)
+        for audience, view in views.items():
+            bound = [t for t in targets if t.audience == audience]
+            if not bound:
+                continue
+            composer = Composer(view.catalog, config, Language(config.language))
+            report.add(deliver(overdue(view, config, now), bound, composer, ledger))
         if report.sent:
             store.save(ledger, f"Reminders at {format_timestamp(now)}")
     return Reminders(notices, report, len(targets))

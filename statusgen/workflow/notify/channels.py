@@ -50,6 +50,8 @@ class Target(Protocol):
     """Bound to drills (``@drills``): drill notices only, never a subscriber's notice."""
     team: bool
     """Bound to the team (``@team``): reminders only, never a subscriber's notice."""
+    audience: str | None
+    """The audience whose view it is told about (``[internal]``; None: the public)."""
     description: str
     """The URL with its secrets hidden, for messages."""
 
@@ -77,13 +79,19 @@ class AppriseTarget:
     """Any apprise URL: mailto://, slack://, discord://, ntfys://, json://, …"""
 
     def __init__(
-        self, url: str, tags: frozenset[str], drills: bool = False, team: bool = False
+        self,
+        url: str,
+        tags: frozenset[str],
+        drills: bool = False,
+        team: bool = False,
+        audience: str | None = None,
     ) -> None:
         self.apprise = apprise.Apprise()
         if not self.apprise.add(url):
             raise ValueError(f"'{_scheme(url)}://…' is not a URL apprise understands")
         self.id, self.tags, self.drills, self.team = _target_id(url), tags, drills, team
-        self.description = _describe(url, self.id, tags, drills, team)
+        self.audience = audience
+        self.description = _describe(url, self.id, tags, drills, team, audience)
         # E-mail and other HTML channels get statusgen's sanitised HTML: apprise's own
         # Markdown conversion would pass any HTML and javascript: link through.
         self.wants_html = self.apprise[0].notify_format == apprise.NotifyFormat.HTML
@@ -140,9 +148,11 @@ class StatuspageWebhook:
         payloads: WebhookPayloads,
         drills: bool = False,
         team: bool = False,
+        audience: str | None = None,
     ) -> None:
         self.id, self.tags, self.drills, self.team = _target_id(url), tags, drills, team
-        self.description = _describe(url, self.id, tags, drills, team)
+        self.audience = audience
+        self.description = _describe(url, self.id, tags, drills, team, audience)
         parts = urlsplit(url[len(WEBHOOK_PREFIX) :])
         self.headers = {"Content-Type": "application/json", "User-Agent": "statusgen"}
         if parts.username is not None:
@@ -174,10 +184,17 @@ def _scheme(url: str) -> str:
 
 
 def _describe(
-    url: str, target_id: str, tags: frozenset[str], drills: bool = False, team: bool = False
+    url: str,
+    target_id: str,
+    tags: frozenset[str],
+    drills: bool = False,
+    team: bool = False,
+    audience: str | None = None,
 ) -> str:
     """A target in words that never show a secret: its scheme, its ledger id, whether it
-    is bound to drills or to the team, and its components (``ntfy:// (target 1a2b…)``)."""
+    is bound to drills or to the team, its components and its audience
+    (``ntfy:// (target 1a2b…)``)."""
     limited = f", components {','.join(sorted(tags))}" if tags else ""
     bound = (", drills" if drills else "") + (", the team" if team else "")
-    return f"{_scheme(url)}:// (target {target_id}{bound}{limited})"
+    viewer = f", audience {audience}" if audience else ""
+    return f"{_scheme(url)}:// (target {target_id}{bound}{limited}{viewer})"

@@ -8,17 +8,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.content.config import read_site_config
+from statusgen.content.config import SiteConfig, read_site_config
 from statusgen.content.loader import load_site
+from statusgen.core.model import Site
 from statusgen.core.timestamps import format_timestamp
 from statusgen.render.i18n import Language
-from statusgen.view.drills import drills_view, has_drills
+from statusgen.view.drills import has_drills
+from statusgen.view.site_view import site_view
 from statusgen.workflow.gitrepo import RevisionSource, open_repository
 from statusgen.workflow.notices import Notice, find_notices
 from statusgen.workflow.notify.channels import Target, WebhookPayloads, wants
 from statusgen.workflow.notify.ledger import GitLedgerStore, Ledger
 from statusgen.workflow.notify.messages import Composer, Message
-from statusgen.workflow.notify.targets import read_targets
+from statusgen.workflow.notify.targets import TargetView, read_targets
 
 
 @dataclass
@@ -28,6 +30,12 @@ class Report:
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: int = 0
     """Deliveries the ledger says were made already."""
+
+    def add(self, other: Report) -> None:
+        """Count ``other`` (another view's deliveries) in this report."""
+        self.sent += other.sent
+        self.failed += other.failed
+        self.skipped += other.skipped
 
 
 def deliver(
@@ -64,26 +72,25 @@ class Preview:
     targets: list[str]
 
 
-class NotifyRun:
-    """The notices from ``since`` to ``until`` of the repository at ``root``, at ``now``.
+class _ViewRun:
+    """What one audience's view (None: the public's) tells its targets: its notices, its
+    messages and its webhook payloads, all made from the view, so that no target hears
+    of what it may not see. Subscribers' notices come from the view without drills; the
+    notices of drills, for the targets bound to drills, from the view with them."""
 
-    :raises StatusgenError: when a revision has errors, the ledger cannot be read or a
-        target is wrong.
-    """
-
-    def __init__(self, root: Path, since: str, until: str, now: datetime) -> None:
-        repo = open_repository(root)
-        base_all = load_site(RevisionSource(repo, since, root))
-        head_all = load_site(RevisionSource(repo, until, root))
-        # Subscribers' notices come from the sites without drills; the notices of drills,
-        # for the targets bound to drills, from the whole sites.
-        base = drills_view(base_all, drills=False)
-        head = drills_view(head_all, drills=False)
-        config = read_site_config(root)
-        self.until, self.now = until, now
-        self.store = GitLedgerStore(repo)
-        self.ledger = self.store.load()
-        last_run, pending = self.ledger.last_run, self.ledger.pending
+    def __init__(
+        self,
+        base: Site,
+        head: Site,
+        audience: str | None,
+        config: SiteConfig,
+        now: datetime,
+        ledger: Ledger,
+    ) -> None:
+        base_all = site_view(base, audience=audience, drills=True)
+        head_all = site_view(head, audience=audience, drills=True)
+        base, head = site_view(base, audience=audience), site_view(head, audience=audience)
+        last_run, pending = ledger.last_run, ledger.pending
         self.notices = find_notices(base, head, now, last_run, pending)
         if has_drills(head_all):
             self.notices += [
@@ -91,26 +98,66 @@ class NotifyRun:
                 for notice in find_notices(base_all, head_all, now, last_run, pending)
                 if notice.state.event.is_drill
             ]
-        self.targets = read_targets(
-            head.catalog,
-            WebhookPayloads(head, config, now),
-            WebhookPayloads(head_all, config, now),
+        self.targets = TargetView(
+            head.catalog, WebhookPayloads(head, config, now), WebhookPayloads(head_all, config, now)
         )
         self.composer = Composer(head.catalog, config, Language(config.language))
 
+
+class NotifyRun:
+    """The notices from ``since`` to ``until`` of the repository at ``root``, at ``now``:
+    those of the public view for the public's targets, those of an audience's view for
+    the targets bound to it.
+
+    :raises StatusgenError: when a revision has errors, the ledger cannot be read or a
+        target is wrong.
+    """
+
+    def __init__(self, root: Path, since: str, until: str, now: datetime) -> None:
+        repo = open_repository(root)
+        base = load_site(RevisionSource(repo, since, root))
+        head = load_site(RevisionSource(repo, until, root))
+        config = read_site_config(root)
+        self.until, self.now = until, now
+        self.store = GitLedgerStore(repo)
+        self.ledger = self.store.load()
+        self.views: dict[str | None, _ViewRun] = {}
+
+        def view_of(audience: str | None) -> TargetView:
+            if audience not in self.views:
+                self.views[audience] = _ViewRun(base, head, audience, config, now, self.ledger)
+            return self.views[audience].targets
+
+        view_of(None)  # the public's notices, shown by a dry run even without a target
+        self.targets = read_targets(view_of)
+
+    @property
+    def notices(self) -> list[Notice]:
+        """Every view's notices (the same event may be told to several audiences)."""
+        return [notice for view in self.views.values() for notice in view.notices]
+
+    def _targets_of(self, audience: str | None) -> list[Target]:
+        return [t for t in self.targets if t.audience == audience]
+
     def preview(self) -> Iterator[Preview]:
         """Each notice's message and the targets still owed it; nothing is sent."""
-        for notice in self.notices:
-            owed = [
-                t.description
-                for t in self.targets
-                if wants(t, notice) and not self.ledger.has(t, notice)
-            ]
-            yield Preview(notice, self.composer.message(notice), owed)
+        for audience, view in self.views.items():
+            targets = self._targets_of(audience)
+            for notice in view.notices:
+                owed = [
+                    t.description
+                    for t in targets
+                    if wants(t, notice) and not self.ledger.has(t, notice)
+                ]
+                yield Preview(notice, view.composer.message(notice), owed)
 
     def send(self) -> Report:
         """Deliver what is owed and save the ledger (failures stay pending)."""
-        report = deliver(self.notices, self.targets, self.composer, self.ledger)
+        report = Report()
+        for audience, view in self.views.items():
+            report.add(
+                deliver(view.notices, self._targets_of(audience), view.composer, self.ledger)
+            )
         self.ledger.last_run = self.now
         self.ledger.pending = {key for key, _ in report.failed}
         self.store.save(

@@ -1,22 +1,24 @@
 """The targets of a run, read from a secret, never from the repository.
 
 ``STATUSGEN_NOTIFY_URLS`` holds apprise's text configuration (one URL a line;
-``api,webhooks=URL`` limits a target to those components or groups; ``#`` starts a
-comment), or ``STATUSGEN_NOTIFY_CONFIG`` names a file with that content. The prefix
-``@drills`` binds a target to drills: it receives the notices of drills (rehearsals,
-``drill: true``) and nothing else, so a team sees real messages on a test channel while
-subscribers hear nothing (``@drills,api=URL``: only drills that affect the API).
-``@team`` binds a target to the team: it receives the reminders of ``statusgen remind``
-and never a subscriber's notice (``@team,api=URL``: only about incidents that affect the
-API). A URL starting with ``statuspage+https://`` (or ``statuspage+http://``) receives
-the Statuspage subscriber-webhook payload instead, so that existing receivers work
-unchanged.
+``api,webhooks=URL`` limits a target to those components or groups; ``[internal] URL``
+binds it to an audience, whose view it is told about; ``#`` starts a comment), or
+``STATUSGEN_NOTIFY_CONFIG`` names a file with that content. The prefix ``@drills`` binds a
+target to drills: it receives the notices of drills (rehearsals, ``drill: true``) and
+nothing else, so a team sees real messages on a test channel while subscribers hear
+nothing (``@drills,api=URL``: only drills that affect the API). ``@team`` binds a target
+to the team: it receives the reminders of ``statusgen remind`` and never a subscriber's
+notice (``@team,api=URL``: only about incidents that affect the API). A URL starting with
+``statuspage+https://`` (or ``statuspage+http://``) receives the Statuspage
+subscriber-webhook payload instead, so that existing receivers work unchanged.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from statusgen.core.errors import StatusgenError, did_you_mean
@@ -37,22 +39,39 @@ DRILLS_TAG = "@drills"
 TEAM_TAG = "@team"
 BINDINGS = (DRILLS_TAG, TEAM_TAG)
 
-# "tag1, tag2 = URL" or "URL": tags come before the first "=" that precedes "://". Some
-# apprise schemes start with a digit (46elks://), and some URLs end there (syslog://).
-_LINE = re.compile(r"(?:(?P<tags>[^=:/]*?)\s*=\s*)?(?P<url>[A-Za-z0-9][\w+.-]*://\S*)")
+# "[audience] tag1, tag2 = URL" or "URL": an audience in brackets first, then tags before
+# the first "=" that precedes "://". Some apprise schemes start with a digit (46elks://),
+# and some URLs end there (syslog://).
+_LINE = re.compile(
+    r"(?:\[(?P<audience>[^\]]*)\]\s*)?"
+    r"(?:(?P<tags>[^=:/]*?)\s*=\s*)?(?P<url>[A-Za-z0-9][\w+.-]*://\S*)"
+)
 
 
-def read_targets(
-    catalog: Catalog, payloads: WebhookPayloads, drill_payloads: WebhookPayloads
-) -> list[Target]:
+@dataclass(frozen=True, slots=True)
+class TargetView:
+    """What the targets bound to one audience (None: the public) read: the view's
+    components, and its Statuspage payloads without drills and with them."""
+
+    catalog: Catalog
+    payloads: WebhookPayloads
+    drill_payloads: WebhookPayloads
+
+
+#: The view of an audience; raises StatusgenError for one mkdocs.yml does not declare.
+ViewOf = Callable[[str | None], TargetView]
+
+
+def read_targets(view_of: ViewOf) -> list[Target]:
     """The targets of ``STATUSGEN_NOTIFY_URLS`` or of the file ``STATUSGEN_NOTIFY_CONFIG``.
 
-    A prefix names components, or groups (meaning their components), ``@drills`` and
-    ``@team``. Statuspage webhooks bound to drills read ``drill_payloads`` (the page with
-    its drills), the others ``payloads`` (the page without).
+    A prefix names components, or groups (meaning their components), of the view the
+    target is bound to (the public's unless it names an audience), ``@drills`` and
+    ``@team``. Statuspage webhooks bound to drills read the page with its drills, the
+    others the page without.
 
-    :raises StatusgenError: for a line that is not a target or names an unknown
-        component, with its line number.
+    :raises StatusgenError: for a line that is not a target, names an unknown audience
+        or a component its view does not show, with its line number.
     """
     text = os.environ.get(URLS_VARIABLE) or None
     where = URLS_VARIABLE
@@ -69,18 +88,23 @@ def read_targets(
             continue
         match = _LINE.fullmatch(line)
         if match is None:
-            raise StatusgenError(f"{where}, line {number}: expected 'URL' or 'component-id,…=URL'")
+            raise StatusgenError(
+                f"{where}, line {number}: expected 'URL', 'component-id,…=URL' or "
+                "'[audience] component-id,…=URL'"
+            )
         names = [t.strip().lower() for t in (match["tags"] or "").split(",") if t.strip()]
         drills, team = DRILLS_TAG in names, TEAM_TAG in names
+        audience = None if match["audience"] is None else match["audience"].strip()
         try:
-            tags = _components_of([n for n in names if n not in BINDINGS], catalog)
+            view = view_of(audience)
+            tags = _components_of([n for n in names if n not in BINDINGS], view.catalog)
             url = match["url"]
             if url.startswith(WEBHOOK_PREFIX):
-                page = drill_payloads if drills else payloads
-                targets.append(StatuspageWebhook(url, tags, page, drills, team))
+                page = view.drill_payloads if drills else view.payloads
+                targets.append(StatuspageWebhook(url, tags, page, drills, team, audience))
             else:
-                targets.append(AppriseTarget(url, tags, drills, team))
-        except ValueError as error:
+                targets.append(AppriseTarget(url, tags, drills, team, audience))
+        except (ValueError, StatusgenError) as error:
             raise StatusgenError(f"{where}, line {number}: {error}") from None
     return targets
 
