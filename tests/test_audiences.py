@@ -372,7 +372,7 @@ def test_the_diff_of_an_audience_marks_what_only_it_sees(history: tuple[Path, gi
     assert "  > **🔒 only for internal** (not on the public page):\n  > ### [internal]\n" in out
     assert "**🔒 only for internal, partners** (not on the public page)" in out
     assert "**New incident** 🔒 only for internal [Echidna failover" in out
-    assert "| Quokka database 🔒 only for internal | (new) |" in out
+    assert "| Quokka database 🔒 only for internal | Operational | Major outage |" in out
     assert "**Postmortem published** for [Errors on the API]" in out
     assert "🔒 sections only for internal" in out
 
