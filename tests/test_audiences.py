@@ -662,9 +662,14 @@ def test_an_event_audience_must_be_declared(make_repo: RepoWriter) -> None:
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        ("internal", "'audiences' must be a list of names"),
-        ("[Internal]", "audience name 'Internal' is not a valid id"),
-        ("[internal, internal]", "audience 'internal' is declared twice"),
+        ("internal", "option 'audiences': must be a list of names, like [internal, partners]"),
+        ("[Internal]", "option 'audiences': audience name 'Internal' is not a valid id"),
+        ("[internal, internal]", "option 'audiences': audience 'internal' is declared twice"),
+        (
+            "[internal]\n      audience: internal",
+            "option 'audience' is not for mkdocs.yml: every build would publish that "
+            "audience's view; build it with statusgen build --audience NAME",
+        ),
     ],
 )
 def test_the_declaration_in_mkdocs_yml_is_checked(
