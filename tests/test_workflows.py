@@ -53,6 +53,12 @@ WRITE_PERMISSIONS = {
     ("statusgen/workflow/scaffold_files/.github/workflows/deploy.yml", "deploy", "id-token"),
     # Assumes the AWS role through GitHub's OIDC provider: no stored AWS key.
     ("statusgen/workflow/scaffold_files/.github/workflows/deploy.yml", "mirror-s3", "id-token"),
+    # The same, for the restricted view's bucket.
+    (
+        "statusgen/workflow/scaffold_files/.github/workflows/deploy.yml",
+        "restricted-view",
+        "id-token",
+    ),
     # Pushes the notification ledger (branch statusgen/notifications), nothing else.
     (".github/workflows/deploy.yml", "notify", "contents"),
     ("statusgen/workflow/scaffold_files/.github/workflows/deploy.yml", "notify", "contents"),
@@ -356,6 +362,25 @@ def test_scaffold_deploy_documents_and_gates_the_second_host() -> None:
         assert job["environment"] == "status-mirror", "its secrets live in an environment"
         assert variable in text.split("name: Deploy")[0], f"the header explains {variable}"
         assert any(s.get("with", {}).get("name") == "github-pages" for s in job["steps"])
+
+
+def test_scaffold_deploy_can_publish_a_restricted_view_behind_sign_in() -> None:
+    text = (SCAFFOLD_WORKFLOWS / "deploy.yml").read_text(encoding="utf-8")
+    header = text.split("name: Deploy")[0]
+    assert "A RESTRICTED VIEW BEHIND SIGN-IN" in header
+    job = load(SCAFFOLD_WORKFLOWS / "deploy.yml")["jobs"]["restricted-view"]
+    assert job["if"] == "vars.STATUSGEN_RESTRICTED_AUDIENCE != ''", "skipped until configured"
+    assert job["environment"] == "status-restricted"
+    scripts = run_scripts({"jobs": {"restricted-view": job}})
+    assert 'statusgen build --audience "$AUDIENCE" --site-dir restricted' in scripts
+    assert "site/" not in scripts, "never where the public site goes"
+    for variable in (
+        "RESTRICTED_CLOUDFLARE_PAGES_PROJECT",
+        "RESTRICTED_NETLIFY_SITE_ID",
+        "RESTRICTED_AWS_S3_BUCKET",
+    ):
+        assert variable in header, f"the header explains {variable}"
+        assert any(variable in str(s.get("if", "")) for s in job["steps"]), variable
 
 
 def test_pre_commit_hook_runs_a_real_command(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,13 @@ from statusgen.core.model import INCIDENT_IMPACTS, EventType
 DRAFT = "http://json-schema.org/draft-07/schema#"
 _ID = {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$"}
 _TEXT = {"type": "string", "minLength": 1}
+_AUDIENCES = {
+    "type": "array",
+    "minItems": 1,
+    "uniqueItems": True,
+    "items": _ID,
+    "description": "Shown only to these audiences (declared in mkdocs.yml); everyone without.",
+}
 _TIMESTAMP = {
     "type": "string",
     "pattern": r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)? ?([Zz]|UTC|[+-]\d{2}:\d{2})$",
@@ -34,6 +41,7 @@ def components_schema() -> dict[str, Any]:
             "id": {**_ID, "description": "Permanent id of the group."},
             "name": {**_TEXT, "description": "Name shown on the page."},
             "description": {"type": "string"},
+            "audiences": _AUDIENCES,
         },
     }
     component = {
@@ -60,6 +68,7 @@ def components_schema() -> dict[str, Any]:
                     "additionalProperties": {"type": ["string", "number", "boolean"]},
                 },
             },
+            "audiences": _AUDIENCES,
         },
     }
     return {
@@ -113,6 +122,7 @@ def incident_schema() -> dict[str, Any]:
             "description": "Incidents only: fingerprints of the alerts it covers "
             "(written by statusgen alert).",
         },
+        "audiences": _AUDIENCES,
     }
     return {
         "$schema": DRAFT,

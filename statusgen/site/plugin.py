@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from statusgen.content.config import read_site_config
 from statusgen.content.loader import links_outside, read_site
 from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.core.timestamps import TimestampError, parse_timestamp
@@ -35,7 +36,7 @@ from statusgen.site.assembly import (
     prepare,
     render_context,
 )
-from statusgen.site.options import PluginOptions
+from statusgen.site.options import AUDIENCE_IN_FILE, PluginOptions
 
 # Material's search: its worker and the lunr language files, needed only by its search box.
 SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
@@ -60,6 +61,9 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         except StatusgenError as error:
             raise PluginError(str(error)) from None
         root = Path(config.config_file_path).parent
+        if "audience" in read_site_config(root).plugin_options:
+            # statusgen build refuses it too; this is for a plain `mkdocs build`.
+            raise PluginError(f"statusgen: {AUDIENCE_IN_FILE}")
         started = time.perf_counter()
         published = [Path(config.docs_dir), Path(config.config_file_path)]
         if config.theme.custom_dir:
