@@ -41,7 +41,7 @@ def test_example_site_validates() -> None:
         "drill (drill: true): it is never published nor sent to subscribers; do not merge a "
         "drill branch (statusgen drill end says how to remove it)\n"
     )
-    assert "OK: 6 components, 9 incidents and maintenances (1 drill)" in result.stderr
+    assert "OK: 7 components, 9 incidents and maintenances (1 drill)" in result.stderr
 
 
 def test_root_defaults_to_the_current_directory() -> None:
