@@ -89,6 +89,7 @@ A configuration change overloaded the connection pool.
 
 ### [internal]
 Deploy 4711 by the bilby team caused it; on call: Jo.
+<!-- The cassowary dashboard shows it best. -->
 
 #### Timeline
 Still internal: the cassowary alert fired first.
@@ -502,8 +503,8 @@ def parse(body: str, audiences: tuple[str, ...] = DECLARED) -> tuple[Site | None
         ),
         pytest.param(
             UPDATE + "Text.\n<!--\n### [internal]\nsecret\n-->\n",
-            "9: '### [internal]' is inside an HTML comment, kept in the page's source: it is "
-            "not a heading there and restricts nothing; take it out of the comment",
+            "8: '### [internal]' is inside an HTML comment: it is not a heading there and "
+            "restricts nothing; take it out of the comment",
             id="in-comment",
         ),
         pytest.param(
@@ -588,6 +589,20 @@ def test_links_and_ordinary_headings_are_not_restricted_headings() -> None:
     assert errors == []
     assert site is not None
     assert audience_view(site, None).events[0].updates[0].body == body[len(UPDATE) :].strip()
+
+
+def test_a_comment_in_a_restricted_section_is_shown_only_to_that_audience() -> None:
+    body = UPDATE + "Text.\n<!-- for all -->\n### [internal]\nA.\n<!-- bilby -->\n### Next\nB.\n"
+    site, errors = parse(body)
+    assert errors == []
+    assert site is not None
+    comments = site.events[0].comments
+    assert [(c.text, c.audiences) for c in comments] == [
+        ("for all", frozenset()),
+        ("bilby", frozenset({"internal"})),
+    ]
+    assert [c.text for c in audience_view(site, None).events[0].comments] == ["for all"]
+    assert len(audience_view(site, "internal").events[0].comments) == 2
 
 
 def test_a_section_runs_until_a_heading_of_its_level_or_higher() -> None:

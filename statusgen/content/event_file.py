@@ -10,6 +10,8 @@ reported instead of published.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import enum
 import itertools
 import re
@@ -137,9 +139,12 @@ def parse_event(
     body_parts = _split_body(body, body_first_line, log)
     event_type = header.type or EventType.INCIDENT
     known = header.type is not None
-    updates = _read_updates(body_parts.headings, event_type, log, known, component_ids, audiences)
-    postmortem = _postmortem_sections(body_parts, log, audiences)
-    _check_comments(body_parts.comments.found, log, audiences)
+    starts: list[tuple[int, Audiences]] = []
+    updates = _read_updates(
+        body_parts.headings, event_type, log, known, component_ids, audiences, starts
+    )
+    postmortem = _postmortem_sections(body_parts, log, audiences, starts)
+    comments = _comments(body_parts.comments.found, log, audiences, starts)
 
     if not body_parts.headings and not log:
         # On the first line of the body, or on the frontmatter's closing line if it has none.
@@ -155,7 +160,7 @@ def parse_event(
         "components": header.components,
         "updates": updates,
         "postmortem_sections": postmortem,
-        "comments": tuple(body_parts.comments.found),
+        "comments": comments,
         "drill_line": header.drill_line,
         "source": SourceLocation(log.path),
         "audiences": header.audiences,
@@ -628,13 +633,19 @@ def _append(result: _Body, line: _Line, log: ErrorLog) -> None:
 
 
 def _sections(
-    lines: list[_Line], min_level: int, log: ErrorLog, audiences: Collection[str] | None
+    lines: list[_Line],
+    min_level: int,
+    log: ErrorLog,
+    audiences: Collection[str] | None,
+    starts: list[tuple[int, Audiences]],
 ) -> tuple[Section, ...]:
     """Split the lines of an update (restricted headings from level 3) or a postmortem
     (from level 2) into sections for everyone and restricted ones, in order.
 
     A restricted section runs until the next heading of its level or a higher one; one
-    inside another is for the audiences both allow.
+    inside another is for the audiences both allow. The first line of each run and who
+    sees it are added to ``starts``, so that the comments taken out of a run can be
+    given the same audiences.
     """
     runs: list[tuple[Audiences, list[_Line]]] = []
     open_sections: list[tuple[int, Audiences]] = []  # (heading level, who sees it)
@@ -660,6 +671,7 @@ def _sections(
         current = open_sections[-1][1] if open_sections else EVERYONE
         if not runs or runs[-1][0] != current:
             runs.append((current, []))
+            starts.append((line.number, current))
         runs[-1][1].append(line)
     sections = (Section("\n".join(line.text for line in run).strip(), who) for who, run in runs)
     return tuple(section for section in sections if section.text)
@@ -764,29 +776,46 @@ def _check_not_a_restricted_heading(
         )
 
 
-def _check_comments(
-    comments: list[HiddenComment], log: ErrorLog, audiences: Collection[str] | None
-) -> None:
-    """A restricted heading in an HTML comment restricts nothing, and ``statusgen diff``
-    shows every comment to reviewers, whatever their audience."""
+def _comments(
+    comments: list[HiddenComment],
+    log: ErrorLog,
+    audiences: Collection[str] | None,
+    starts: list[tuple[int, Audiences]],
+) -> tuple[HiddenComment, ...]:
+    """The file's comments, each with the audiences of the section it was taken out of
+    (``statusgen diff`` shows comments to the reviewers of views that may see them).
+
+    A restricted heading in a comment restricts nothing: an error, so that its author
+    does not believe the text after it is restricted.
+    """
+    starts.sort(key=lambda start: start[0])
+    lines = [line for line, _ in starts]
+    found = []
     for comment in comments:
+        index = bisect.bisect_right(lines, comment.line) - 1
+        who = starts[index][1] if index >= 0 else EVERYONE
+        found.append(dataclasses.replace(comment, audiences=who))
         for text in comment.text.splitlines():
             match = _HASHES_AND_BRACKETS.fullmatch(text.strip())
             if match is not None and _audience_words(match["names"], audiences) is not None:
                 log.add(
                     comment.line,
-                    f"'{text.strip()}' is inside an HTML comment: it restricts nothing there, "
-                    "and statusgen diff shows comments to every reviewer; take it out of the "
-                    "comment",
+                    f"'{text.strip()}' is inside an HTML comment: it is not a heading there "
+                    "and restricts nothing; take it out of the comment",
                 )
+    return tuple(found)
 
 
 def _postmortem_sections(
-    body: _Body, log: ErrorLog, audiences: Collection[str] | None
+    body: _Body,
+    log: ErrorLog,
+    audiences: Collection[str] | None,
+    starts: list[tuple[int, Audiences]],
 ) -> tuple[Section, ...]:
     if body.postmortem is None:
         return ()
-    sections = _sections(body.postmortem, 2, log, audiences)
+    starts.append((body.postmortem_line, EVERYONE))
+    sections = _sections(body.postmortem, 2, log, audiences, starts)
     if not sections:
         log.add(body.postmortem_line, "'# Postmortem' has no text: write it, or remove the heading")
     return sections
@@ -799,10 +828,14 @@ def _read_updates(
     type_known: bool,
     component_ids: Collection[str] | None,
     audiences: Collection[str] | None,
+    starts: list[tuple[int, Audiences]],
 ) -> tuple[Update, ...]:
     updates: list[Update] = []
     for heading in headings:
-        update = _read_update(heading, event_type, log, type_known, component_ids, audiences)
+        starts.append((heading.line, EVERYONE))
+        update = _read_update(
+            heading, event_type, log, type_known, component_ids, audiences, starts
+        )
         if update is not None:
             updates.append(update)
     updates.sort(key=lambda u: u.at)
@@ -824,6 +857,7 @@ def _read_update(
     type_known: bool,
     component_ids: Collection[str] | None,
     audiences: Collection[str] | None,
+    starts: list[tuple[int, Audiences]],
 ) -> Update | None:
     # No-break spaces come with headings pasted from chat and documents: spaces all the same.
     text = heading.text.replace("\u00a0", " ").replace("\u202f", " ")
@@ -866,7 +900,7 @@ def _read_update(
         if changes_text is None
         else _read_changes(changes_text, status, event_type, heading.line, log, component_ids)
     )
-    sections = _sections(heading.body, 3, log, audiences)
+    sections = _sections(heading.body, 3, log, audiences, starts)
     if any(section.audiences for section in sections):
         _check_text_for_everyone(heading.body, log)
     if at is None or status is None or changes is None:

@@ -211,6 +211,8 @@ class HiddenComment:
 
     line: int
     text: str
+    audiences: Audiences = EVERYONE
+    """Those of the restricted section it is in: only their reviewers are shown it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -78,6 +78,7 @@ class _View:
             components={c: s for c, s in event.components.items() if c in visible},
             updates=tuple(self.update(u) for u in event.updates),
             postmortem_sections=self.sections(event.postmortem_sections),
+            comments=tuple(c for c in event.comments if self.allows(c.audiences)),
         )
 
     def update(self, update: Update) -> Update:
