@@ -84,6 +84,9 @@ components:
   quokka-db: major_outage
 ---
 
+## 2026-11-28 14:45 UTC — monitoring [quokka-db: operational, website: degraded_performance]
+The fix is out; we are watching error rates.
+
 ## 2026-11-28 14:30 UTC — identified
 A configuration change overloaded the connection pool.
 

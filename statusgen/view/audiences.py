@@ -68,21 +68,26 @@ class _View:
 
     def shows_event(self, event: Incident | Maintenance, visible: set[str]) -> bool:
         """Its audiences allow it, and it affects a visible component or none at all."""
+        affected = event.component_ids  # the frontmatter's and those updates add
         return self.allows(event.audiences) and (
-            not event.components or any(c in visible for c in event.components)
+            not affected or any(c in visible for c in affected)
         )
 
     def event(self, event: Incident | Maintenance, visible: set[str]) -> Incident | Maintenance:
         return replace(
             event,
             components={c: s for c, s in event.components.items() if c in visible},
-            updates=tuple(self.update(u) for u in event.updates),
+            updates=tuple(self.update(u, visible) for u in event.updates),
             postmortem_sections=self.sections(event.postmortem_sections),
             comments=tuple(c for c in event.comments if self.allows(c.audiences)),
         )
 
-    def update(self, update: Update) -> Update:
-        return replace(update, sections=self.sections(update.sections))
+    def update(self, update: Update, visible: set[str]) -> Update:
+        return replace(
+            update,
+            sections=self.sections(update.sections),
+            changes={c: s for c, s in update.changes.items() if c in visible},
+        )
 
     def sections(self, sections: tuple[Section, ...]) -> tuple[Section, ...]:
         return tuple(s for s in sections if self.allows(s.audiences))
