@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from statusgen.content.event_file import parse_event
+from statusgen.content.event_file import parse_event, section_starts
 from statusgen.content.loader import read_site
 from statusgen.core.errors import ContentError, ErrorLog
 from statusgen.core.model import (
@@ -429,6 +429,26 @@ def test_updates_in_different_offsets_across_dst_are_sorted_by_instant(
         (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), IncidentStatus.INVESTIGATING),
         (datetime(2026, 10, 25, 1, 0, tzinfo=UTC), IncidentStatus.MONITORING),
         (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), IncidentStatus.RESOLVED),
+    ]
+
+
+def test_section_starts_are_the_level_1_and_2_headings_outside_code_and_comments() -> None:
+    lines = [
+        "## 2026-11-28 14:02 UTC — investigating",
+        "### Details",
+        "```",
+        "## in code",
+        "```",
+        "<!-- ## hidden",
+        "# still hidden -->",
+        "#typo",
+        "    ## indented code",
+        "# Postmortem",
+    ]
+    assert list(section_starts(lines, first_line=7)) == [
+        (7, "## 2026-11-28 14:02 UTC — investigating"),
+        (14, "#typo"),
+        (16, "# Postmortem"),
     ]
 
 
