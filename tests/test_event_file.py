@@ -7,11 +7,12 @@ right after the opening quotes (``make_repo`` dedents the text and drops the fir
 
 from __future__ import annotations
 
+import textwrap
 from datetime import UTC, datetime
 
 import pytest
 
-from statusgen.content.event_file import parse_event
+from statusgen.content.event_file import parse_event, section_starts
 from statusgen.content.loader import read_site
 from statusgen.core.errors import ContentError, ErrorLog
 from statusgen.core.model import (
@@ -29,6 +30,21 @@ NAME = "2026-11-28-api.md"
 PATH = f"incidents/{NAME}"
 
 Line = int | range | None
+
+# The frontmatter most test files share, indented like the texts it starts (make_repo
+# dedents them).
+API_HEADER = """
+        ---
+        title: API errors
+        impact: major
+        components: [api]
+        ---"""
+
+
+def api_incident(body: str) -> str:
+    """The file of ``body`` under API_HEADER; ``body`` starts with the newline that ends
+    the frontmatter's last line."""
+    return API_HEADER + body
 
 
 def load(make_repo: RepoWriter, text: str) -> tuple[Site | None, list[ContentError]]:
@@ -295,19 +311,14 @@ def test_values_are_text_as_written(make_repo: RepoWriter) -> None:
 def test_every_separator(make_repo: RepoWriter, separator: str) -> None:
     event = incident_of(
         make_repo,
-        f"""
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident(f"""
 
         ## 2026-11-28 15:00 UTC {separator} resolved
         Fixed.
 
         ## 2026-11-28 14:02 -05:00 {separator} investigating
         Looking.
-        """,
+        """),
     )
     assert [(u.at, u.status) for u in event.updates] == [
         (datetime(2026, 11, 28, 15, 0, tzinfo=UTC), IncidentStatus.RESOLVED),
@@ -330,14 +341,9 @@ def test_incident_statuses_are_case_insensitive(
 ) -> None:
     event = incident_of(
         make_repo,
-        f"""
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident(f"""
         ## 2026-11-28 14:02 UTC — {written}
-        """,
+        """),
     )
     assert event.last_update.status is status
 
@@ -377,12 +383,7 @@ def test_maintenance_statuses_are_case_insensitive_with_spaces_or_underscores(
 def test_updates_in_any_order_are_sorted_by_time(make_repo: RepoWriter) -> None:
     event = incident_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:30 UTC — identified
         Second.
@@ -395,7 +396,7 @@ def test_updates_in_any_order_are_sorted_by_time(make_repo: RepoWriter) -> None:
 
         ## 2026-11-28 15:00 UTC — monitoring
         Third.
-        """,
+        """),
     )
     assert [u.body for u in event.updates] == ["First.", "Second.", "Third.", "Fourth."]
     assert [u.line for u in event.updates] == [13, 7, 16, 10]
@@ -408,12 +409,7 @@ def test_updates_in_different_offsets_across_dst_are_sorted_by_instant(
     # 2026-10-25 in Paris: 02:30 happens twice, first at +02:00, then at +01:00.
     event = incident_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-10-25 02:30 +01:00 — resolved
         Later (01:30 UTC).
@@ -423,7 +419,7 @@ def test_updates_in_different_offsets_across_dst_are_sorted_by_instant(
 
         ## 2026-10-25 01:00 UTC — monitoring
         Between, written in UTC.
-        """,
+        """),
     )
     assert [(u.at, u.status) for u in event.updates] == [
         (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), IncidentStatus.INVESTIGATING),
@@ -432,15 +428,30 @@ def test_updates_in_different_offsets_across_dst_are_sorted_by_instant(
     ]
 
 
+def test_section_starts_are_the_level_1_and_2_headings_outside_code_and_comments() -> None:
+    lines = [
+        "## 2026-11-28 14:02 UTC — investigating",
+        "### Details",
+        "```",
+        "## in code",
+        "```",
+        "<!-- ## hidden",
+        "# still hidden -->",
+        "#typo",
+        "    ## indented code",
+        "# Postmortem",
+    ]
+    assert list(section_starts(lines, first_line=7)) == [
+        (7, "## 2026-11-28 14:02 UTC — investigating"),
+        (14, "#typo"),
+        (16, "# Postmortem"),
+    ]
+
+
 def test_level_3_headings_inside_an_update_are_text(make_repo: RepoWriter) -> None:
     event = incident_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC — investigating
         We are investigating.
@@ -450,7 +461,7 @@ def test_level_3_headings_inside_an_update_are_text(make_repo: RepoWriter) -> No
 
         #### Details
         ###### Deep
-        """,
+        """),
     )
     (update,) = event.updates
     assert "### What you can do" in update.body
@@ -462,12 +473,7 @@ def test_level_3_headings_inside_an_update_are_text(make_repo: RepoWriter) -> No
 def test_headings_inside_fenced_code_are_text(make_repo: RepoWriter, fence: str) -> None:
     event = incident_of(
         make_repo,
-        f"""
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident(f"""
 
         ## 2026-11-28 14:02 UTC — investigating
         The log said:
@@ -481,7 +487,7 @@ def test_headings_inside_fenced_code_are_text(make_repo: RepoWriter, fence: str)
 
         ## 2026-11-28 15:00 UTC — resolved
         Fixed.
-        """,
+        """),
     )
     assert [u.status for u in event.updates] == [
         IncidentStatus.INVESTIGATING,
@@ -495,19 +501,14 @@ def test_headings_inside_fenced_code_are_text(make_repo: RepoWriter, fence: str)
 def test_a_longer_fence_is_not_closed_by_a_shorter_one(make_repo: RepoWriter) -> None:
     event = incident_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
         ## 2026-11-28 14:02 UTC — investigating
         ````markdown
         ```
         ## 2026-11-28 14:30 UTC — identified
         ```
         ````
-        """,
+        """),
     )
     (update,) = event.updates
     assert "## 2026-11-28 14:30 UTC — identified" in update.body
@@ -516,18 +517,13 @@ def test_a_longer_fence_is_not_closed_by_a_shorter_one(make_repo: RepoWriter) ->
 def test_indented_code_is_text(make_repo: RepoWriter) -> None:
     event = incident_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
         ## 2026-11-28 14:02 UTC — investigating
         Example:
 
             ## not a heading
             # neither
-        """,
+        """),
     )
     assert "    ## not a heading" in event.first_update.body
 
@@ -535,19 +531,14 @@ def test_indented_code_is_text(make_repo: RepoWriter) -> None:
 def test_horizontal_rule_after_a_blank_line_is_text(make_repo: RepoWriter) -> None:
     event = incident_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
         ## 2026-11-28 14:02 UTC — investigating
         Part one.
 
         ---
 
         Part two.
-        """,
+        """),
     )
     assert event.first_update.body == "Part one.\n\n---\n\nPart two."
 
@@ -555,12 +546,7 @@ def test_horizontal_rule_after_a_blank_line_is_text(make_repo: RepoWriter) -> No
 def test_postmortem_ends_the_updates(make_repo: RepoWriter) -> None:
     event = incident_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 15:00 UTC — resolved
         Fixed.
@@ -576,7 +562,7 @@ def test_postmortem_ends_the_updates(make_repo: RepoWriter) -> None:
 
         ## 2026-11-28 16:00 UTC — not an update here
         # Another level-1 heading in the postmortem
-        """,
+        """),
     )
     assert len(event.updates) == 2
     assert event.last_update.body == "Fixed."
@@ -591,14 +577,9 @@ def test_postmortem_ends_the_updates(make_repo: RepoWriter) -> None:
 def test_no_postmortem(make_repo: RepoWriter) -> None:
     event = incident_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
         ## 2026-11-28 14:02 UTC — investigating
-        """,
+        """),
     )
     assert event.postmortem is None
 
@@ -663,12 +644,7 @@ def test_components_may_be_an_empty_mapping(make_repo: RepoWriter) -> None:
 def test_html_comments_are_allowed_anywhere_and_hide_headings(make_repo: RepoWriter) -> None:
     event = incident_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
         <!-- Draft: check with the on-call team before merging. -->
 
         <!--
@@ -680,7 +656,7 @@ def test_html_comments_are_allowed_anywhere_and_hide_headings(make_repo: RepoWri
         <!-- a note
         ## not a heading
         -->
-        """,
+        """),
     )
     (update,) = event.updates
     assert update.at == datetime(2026, 11, 28, 14, 2, tzinfo=UTC)
@@ -698,12 +674,7 @@ def test_html_comments_are_allowed_anywhere_and_hide_headings(make_repo: RepoWri
 def test_comments_in_code_stay_and_comments_in_the_postmortem_go(make_repo: RepoWriter) -> None:
     event = incident_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
         ## 2026-11-28 14:02 UTC — resolved <!-- in the heading -->
         Fixed <!-- spanning
         two lines --> for good.
@@ -716,7 +687,7 @@ def test_comments_in_code_stay_and_comments_in_the_postmortem_go(make_repo: Repo
         ```
         <!-- code in the postmortem -->
         ```
-        """,
+        """),
     )
     (update,) = event.updates
     assert update.body == "Fixed \n for good.\n```html\n<!-- an example, in code -->\n```"
@@ -742,15 +713,10 @@ def test_heading_without_space_after_hashes_counts_as_a_heading(make_repo: RepoW
     # Python-Markdown renders '##Next steps' as a level-2 heading.
     errors = errors_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
         ## 2026-11-28 14:02 UTC — investigating
         ##Next steps
-        """,
+        """),
     )
     assert_error(errors, 7, "'## Next steps' is not an update")
 
@@ -758,14 +724,9 @@ def test_heading_without_space_after_hashes_counts_as_a_heading(make_repo: RepoW
 def test_heading_without_space_can_be_an_update(make_repo: RepoWriter) -> None:
     event = incident_of(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
         ##2026-11-28 14:02 UTC — investigating
-        """,
+        """),
     )
     assert event.first_update.status is IncidentStatus.INVESTIGATING
 
@@ -774,16 +735,11 @@ def test_heading_without_space_can_be_an_update(make_repo: RepoWriter) -> None:
 def test_postmortem_heading_is_case_insensitive(make_repo: RepoWriter, heading: str) -> None:
     event = incident_of(
         make_repo,
-        f"""
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident(f"""
         ## 2026-11-28 14:02 UTC — resolved
         {heading}
         It was DNS.
-        """,
+        """),
     )
     assert event.postmortem == "It was DNS."
 
@@ -1201,29 +1157,19 @@ ERROR_CASES = [
         id="scheduled-end-on-incident",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC — investigatin
-        """,
+        """),
         7,
         ("unknown incident status 'investigatin'", "(did you mean 'investigating'?)"),
         id="unknown-status",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC — In Progress
-        """,
+        """),
         7,
         ("status 'In Progress' is for a maintenance, not an incident", "type: maintenance"),
         id="maintenance-status-on-incident",
@@ -1245,202 +1191,137 @@ ERROR_CASES = [
         id="incident-status-on-maintenance",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 — investigating
-        """,
+        """),
         7,
         ("'2026-11-28 14:02' has no time zone", "never guessed"),
         id="naive-timestamp",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 CET — investigating
-        """,
+        """),
         7,
         ("time zone 'CET'", "not accepted"),
         id="named-zone",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 16:02 +0200 — investigating
-        """,
+        """),
         7,
         ("offset '+0200'", "needs a colon", "+02:00"),
         id="compact-offset",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-02-30 14:02 UTC — investigating
-        """,
+        """),
         7,
         ("'2026-02-30 14:02 UTC' is not a valid time",),
         id="invalid-date",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC
         We are investigating.
-        """,
+        """),
         7,
         ("'## 2026-11-28 14:02 UTC' has no status",),
         id="heading-without-status",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC—investigating
-        """,
+        """),
         7,
         ("'## 2026-11-28 14:02 UTC—investigating' has no status", "spaces around"),
         id="separator-without-spaces",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC — investigating
         We are investigating.
 
         ## Next steps
         We will roll back.
-        """,
+        """),
         10,
         ("level-2 heading '## Next steps' is not an update", "###"),
         id="level-2-heading-not-an-update",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC — investigating
         We are investigating.
 
         # Timeline
-        """,
+        """),
         10,
         ("unexpected level-1 heading '# Timeline'", "'# Postmortem'"),
         id="level-1-heading-not-postmortem",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC — investigating
         We are investigating.
 
         # Post-mortem
         It was DNS.
-        """,
+        """),
         10,
         ("'# Post-mortem'", "(did you mean '# Postmortem'?)"),
         id="misspelt-postmortem",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC — investigating
         We are investigating.
 
         # Postmortem
 
-        """,
+        """),
         10,
         ("'# Postmortem' has no text",),
         id="empty-postmortem",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         Some context first.
 
         ## 2026-11-28 14:02 UTC — investigating
-        """,
+        """),
         7,
         ("text before the first update",),
         id="text-before-first-update",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 15:00 UTC — resolved
         Fixed.
 
         ## 2026-11-28 15:00 UTC — identified
         Found it.
-        """,
+        """),
         10,
         ("two updates at the same time", "2026-11-28 15:00:00 UTC", "lines 7 and 10"),
         id="duplicate-timestamp",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 17:00 +02:00 — resolved
         Fixed.
@@ -1450,52 +1331,37 @@ ERROR_CASES = [
 
         ## 2026-11-28 15:00 UTC — monitoring
         Watching.
-        """,
+        """),
         10,
         ("two updates at the same time", "2026-11-28 15:00:00 UTC", "lines 7 and 10"),
         id="duplicate-instant-in-different-offsets",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
-        """,
+        api_incident("""
+        """),
         range(5, 7),
         ("no update", "## 2026-11-28 14:02 UTC — investigating"),
         id="no-update",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC — investigating
         Root cause
         ===
-        """,
+        """),
         9,
         ("this line of '=' turns the line above into a level-1 heading",),
         id="setext-level-1",
     ),
     pytest.param(
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC — investigating
         We are investigating.
         Next steps
         ----------
-        """,
+        """),
         10,
         ("this line of '-' turns the line above into a level-2 heading",),
         id="setext-level-2",
@@ -1637,12 +1503,7 @@ def test_components_are_not_checked_without_a_catalog() -> None:
 def test_an_unclosed_fence_does_not_hide_later_updates(make_repo: RepoWriter) -> None:
     site, errors = load(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC — investigating
         The log said:
@@ -1651,7 +1512,7 @@ def test_an_unclosed_fence_does_not_hide_later_updates(make_repo: RepoWriter) ->
 
         ## 2026-11-28 15:00 UTC — resolved
         Fixed.
-        """,
+        """),
     )
     # Either the missing closing fence is an error, or the heading is an update.
     if site is not None:
@@ -1680,12 +1541,7 @@ def test_unicode_line_separators_are_rejected_on_their_line(
 def test_an_unclosed_html_comment_does_not_hide_later_updates(make_repo: RepoWriter) -> None:
     site, errors = load(
         make_repo,
-        """
-        ---
-        title: API errors
-        impact: major
-        components: [api]
-        ---
+        api_incident("""
 
         ## 2026-11-28 14:02 UTC — investigating
         Looking.
@@ -1694,7 +1550,7 @@ def test_an_unclosed_html_comment_does_not_hide_later_updates(make_repo: RepoWri
 
         ## 2026-11-28 15:00 UTC — resolved
         Fixed.
-        """,
+        """),
     )
     if site is not None:
         (event,) = site.events
@@ -1800,7 +1656,7 @@ def test_an_update_without_a_bracket_changes_nothing(make_repo: RepoWriter) -> N
     assert event.component_ids == ("api", "webhooks")
 
 
-CHANGE_HEADER = "---\ntitle: API errors\nimpact: major\ncomponents: [api]\n---\n"
+CHANGE_HEADER = textwrap.dedent(API_HEADER).lstrip("\n") + "\n"
 
 CHANGE_ERROR_CASES = [
     pytest.param(

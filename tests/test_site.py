@@ -494,3 +494,60 @@ def test_validate_reports_an_unknown_plugin_option(make_repo: RepoWriter) -> Non
         "mkdocs.yml: plugin statusgen: unknown option 'stale_afer' (did you mean 'stale_after'?)"
         in result.stdout
     )
+
+
+FAILING_EXTENSION = '''\
+"""A third-party Markdown extension with a bug: it fails on one word."""
+import markdown
+
+
+class Broken(markdown.preprocessors.Preprocessor):
+    def run(self, lines):
+        if any("explode" in line for line in lines):
+            raise ValueError("the extension failed")
+        return lines
+
+
+class BrokenExtension(markdown.Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.register(Broken(md), "broken", 30)
+
+
+def makeExtension(**kwargs):
+    return BrokenExtension(**kwargs)
+'''
+
+
+def test_an_update_that_cannot_be_rendered_is_a_content_error(make_repo: RepoWriter) -> None:
+    """Whatever fails while rendering one update names its file and line: no traceback,
+    and the previous site stays as it was."""
+    incident = INCIDENT.replace("We are looking into it.", "This will explode.")
+    assert incident != INCIDENT
+    root = make_site(make_repo, {"2026-11-28-api.md": incident})
+    (root / "broken_extension.py").write_text(FAILING_EXTENSION, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "markdown_extensions:\n  - broken_extension\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "statusgen",
+            "build",
+            "--root",
+            str(root),
+            "--now",
+            "2026-11-30 12:00 UTC",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    # Line 11 is the heading of the update that says "explode".
+    assert (
+        "incidents/2026-11-28-api.md:11: this update could not be rendered "
+        "(ValueError: the extension failed)"
+    ) in result.stderr, result.stderr
+    assert not (root / "site").exists()

@@ -15,7 +15,7 @@ import dataclasses
 import enum
 import itertools
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -508,51 +508,78 @@ class _Comments:
         return text if text.strip() else None
 
 
+class _Scanner:
+    """Reads lines as Markdown does: fenced code, HTML comments and ATX headings.
+
+    One scanner for the parser and for whoever writes a body (``statusgen new``,
+    ``update``), so that both agree on what starts a section.
+    """
+
+    def __init__(self, comments: _Comments) -> None:
+        self.comments = comments
+        self.fence: str | None = None
+        """The fence of the code block we are in."""
+        self.fence_line = 0
+
+    def lines(self, lines: Iterable[str], first_line: int) -> Iterator[_Line]:
+        comments = self.comments
+        for number, line in enumerate(lines, start=first_line):
+            if self.fence is None and (comments.is_open or _COMMENT_START in line):
+                # An HTML comment is allowed anywhere; what is left is read like any line.
+                visible = comments.visible(line, number)
+                if visible is None:
+                    continue
+                line = visible
+            if line[:1] not in _SPECIAL_FIRST_CHARACTERS and self.fence is None:
+                yield _Line(number, line)  # plain text, the common case
+            elif self.fence is not None:
+                stripped = line.strip()
+                if stripped.startswith(self.fence) and not stripped.strip(self.fence[0]):
+                    self.fence = None
+                yield _Line(number, line, _Kind.CODE, visible=False)
+            elif opening := _FENCE.match(line):
+                self.fence, self.fence_line = opening.group(1), number
+                yield _Line(number, line, _Kind.CODE)
+            elif heading := _ATX_HEADING.fullmatch(line):
+                title = heading.group(2).strip().rstrip("#").strip()
+                yield _Line(number, line, _Kind.HEADING, True, len(heading.group(1)), title)
+            else:
+                yield _Line(number, line)
+
+
+def section_starts(lines: Iterable[str], first_line: int = 1) -> Iterator[tuple[int, str]]:
+    """The lines (number, text) of ``lines`` that start a section of an event file: the
+    level-1 and level-2 headings, outside fenced code and HTML comments."""
+    for line in _Scanner(_Comments()).lines(lines, first_line):
+        if line.kind is _Kind.HEADING and line.level <= 2:
+            yield line.number, line.text
+
+
 def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
     result = _Body()
     comments = result.comments
-    fence: str | None = None  # the fence of the code block we are in
-    fence_start = 0
+    scanner = _Scanner(comments)
     previous = ""
     lines = body.split("\n")
-    for index, line in enumerate(lines):
-        number = first_line + index
-        if fence is None and (comments.is_open or _COMMENT_START in line):
-            # An HTML comment is allowed anywhere; what is left is read like any line.
-            visible = comments.visible(line, number)
-            if visible is None:
-                continue
-            line = visible
-        if line[:1] not in _SPECIAL_FIRST_CHARACTERS and fence is None:
-            _append(result, _Line(number, line), log)  # plain text, the common case
-        elif fence is not None:
-            stripped = line.strip()
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
-                fence = None
-            _append(result, _Line(number, line, _Kind.CODE, visible=False), log)
-        elif opening := _FENCE.match(line):
-            fence, fence_start = opening.group(1), number
-            _append(result, _Line(number, line, _Kind.CODE), log)
-        elif heading := _ATX_HEADING.fullmatch(line):
-            title = heading.group(2).strip().rstrip("#").strip()
-            level = len(heading.group(1))
-            if level == 1:
-                if normalize_choice(title) == POSTMORTEM_HEADING:
-                    result.postmortem_line = number
-                    result.postmortem = _read_postmortem(lines[index + 1 :], number, log, comments)
-                    return result
-                _report_level_one_heading(title, number, log)
-            elif level == 2:
-                result.headings.append(_Heading(title, number))
-            else:
-                _append(result, _Line(number, line, _Kind.HEADING, True, level, title), log)
+    for line in scanner.lines(lines, first_line):
+        number, text = line.number, line.text
+        if line.kind is _Kind.HEADING and line.level == 1:
+            if normalize_choice(line.title) == POSTMORTEM_HEADING:
+                result.postmortem_line = number
+                rest = lines[number - first_line + 1 :]
+                result.postmortem = _read_postmortem(rest, number, log, comments)
+                return result
+            _report_level_one_heading(line.title, number, log)
+        elif line.kind is _Kind.HEADING and line.level == 2:
+            result.headings.append(_Heading(line.title, number))
         elif (
-            _SETEXT_UNDERLINE.fullmatch(line)
+            line.kind is _Kind.TEXT
+            and _SETEXT_UNDERLINE.fullmatch(text)
             and previous.strip()
             and not _ATX_HEADING.fullmatch(previous)
             and not previous.startswith(("    ", "\t"))
         ):
-            underline = line.strip()[0]
+            underline = text.strip()[0]
             level_name = "level-1" if underline == "=" else "level-2"
             log.add(
                 number,
@@ -560,12 +587,15 @@ def _split_body(body: str, first_line: int, log: ErrorLog) -> _Body:
                 "put a blank line before it (for a horizontal rule) or use '###'",
             )
         else:
-            _append(result, _Line(number, line), log)
-        previous = line
+            _append(result, line, log)
+        previous = text
     # Markdown does not treat an unclosed fence or comment as one: what follows would be
     # published as text and headings, while here it would have hidden later updates.
-    if fence is not None:
-        log.add(fence_start, f"this code block is never closed: add a line '{fence}' where it ends")
+    if scanner.fence is not None:
+        log.add(
+            scanner.fence_line,
+            f"this code block is never closed: add a line '{scanner.fence}' where it ends",
+        )
     _check_closed(comments, log)
     return result
 

@@ -26,6 +26,9 @@ from typing import Any
 import markdown
 import nh3
 
+from statusgen.core.errors import ContentError
+from statusgen.core.model import Site
+
 DEFAULT_EXTENSIONS = ("tables", "fenced_code", "sane_lists")
 
 ALLOWED_TAGS = frozenset(
@@ -87,6 +90,26 @@ def plain_text(markdown_text: str) -> str:
     return _TAG_START.sub("&lt;", html.unescape(text))
 
 
+class MarkupError(Exception):
+    """A Markdown text that could not be rendered (an extension's bug, a case the input
+    limits do not foresee): the build names the file instead of showing a traceback."""
+
+    def __init__(self, text: str, cause: BaseException) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.text = text
+
+    def locate(self, site: Site) -> ContentError:
+        """The error at the update (or postmortem) whose text this is."""
+        advice = f"could not be rendered ({self}): simplify its Markdown"
+        for event in site.events:
+            for update in event.updates:
+                if update.body == self.text:
+                    return ContentError(event.source.path, update.line, f"this update {advice}")
+            if event.postmortem == self.text:
+                return ContentError(event.source.path, None, f"the postmortem {advice}")
+        return ContentError("incidents/", None, f"a text {advice}")
+
+
 class MarkdownRenderer:
     """Converts Markdown to sanitised HTML with one reusable converter, remembering
     each result."""
@@ -106,5 +129,11 @@ class MarkdownRenderer:
         if not text.strip():
             return ""
         if text not in self._cache:
-            self._cache[text] = sanitize(self._converter.reset().convert(text))
+            try:
+                converted = self._converter.reset().convert(text)
+            # Any exception: extensions are third-party code, and recursion limits can
+            # be reached by texts that no validator foresees.
+            except Exception as error:
+                raise MarkupError(text, error) from error
+            self._cache[text] = sanitize(converted)
         return self._cache[text]

@@ -27,6 +27,7 @@ from statusgen.content.loader import links_outside, read_site
 from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.core.timestamps import TimestampError, parse_timestamp
 from statusgen.render.context import RenderContext
+from statusgen.render.markup import MarkupError
 from statusgen.render.outputs import render_outputs
 from statusgen.render.pages import PageRenderer
 from statusgen.site.assembly import (
@@ -87,10 +88,14 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         started = time.perf_counter()
         renderer = self.renderer = page_renderer(config, self.config, self.context)
         written = [file.url for file in files.documentation_pages()]
-        pages = renderer.render_all() | {"sitemap.xml": renderer.sitemap(written)}
-        self.timings["pages"] = time.perf_counter() - started
-        started = time.perf_counter()
-        generated = pages | render_outputs(self.context)
+        try:
+            pages = renderer.render_all() | {"sitemap.xml": renderer.sitemap(written)}
+            self.timings["pages"] = time.perf_counter() - started
+            started = time.perf_counter()
+            generated = pages | render_outputs(self.context)
+        except MarkupError as error:
+            found = ContentErrors([error.locate(self.context.state.site)])
+            raise PluginError(f"statusgen: the status repository has errors:\n{found}") from None
         self.timings["outputs"] = time.perf_counter() - started
         docs_dir = Path(config.docs_dir)
         for file in list(files):

@@ -35,6 +35,7 @@ from statusgen.content.config import config_file
 from statusgen.content.loader import INCIDENTS_DIR, load_site
 from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.render.context import RenderContext
+from statusgen.render.markup import MarkupError
 from statusgen.render.outputs import render_outputs
 from statusgen.render.pages import PageRenderer
 from statusgen.site.assembly import (
@@ -174,6 +175,17 @@ class Preview:
             path = path.removesuffix("index.html")  # the same page as its folder's URL
         if self.errors:
             return 500, "text/html; charset=utf-8", self._error_page()
+        assert self.context is not None
+        try:
+            return self._answer(path)
+        except MarkupError as error:
+            # Shown like any content error, until the file changes.
+            self.errors = [str(error.locate(self.context.state.site))]
+            print(self.errors[0], file=sys.stderr)
+            return 500, "text/html; charset=utf-8", self._error_page()
+
+    def _answer(self, path: str) -> tuple[int, str, bytes]:
+        """The page, output or file at ``path`` of a repository without errors."""
         assert self.renderer is not None
         assert self.context is not None
         page = self.renderer.render_path(path)

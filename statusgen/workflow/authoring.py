@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import stat
 import tempfile
 from collections.abc import Mapping
@@ -22,7 +21,12 @@ from types import MappingProxyType
 import yaml
 
 from statusgen.content.config import SiteConfig
-from statusgen.content.event_file import AFFECTED_STATUSES, CHANGE_STATUSES, parse_event
+from statusgen.content.event_file import (
+    AFFECTED_STATUSES,
+    CHANGE_STATUSES,
+    parse_event,
+    section_starts,
+)
 from statusgen.content.loader import (
     INCIDENTS_DIR,
     FolderSource,
@@ -495,21 +499,12 @@ def _checked_message(text: str) -> str:
 
     :raises StatusgenError: naming the line of the message.
     """
-    fence = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if fence is not None:
-            if stripped.startswith(fence):
-                fence = None
-            continue
-        if stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
-        elif _SECTION_START.match(line):
-            raise StatusgenError(
-                f"line {number} of the message is a level-1 or level-2 heading "
-                f"('{stripped}'): it would start another update; use ### for a heading "
-                "inside an update"
-            )
+    for number, line in section_starts(text.splitlines()):
+        raise StatusgenError(  # the first is enough to find the problem
+            f"line {number} of the message is a level-1 or level-2 heading "
+            f"('{line.strip()}'): it would start another update; use ### for a heading "
+            "inside an update"
+        )
     return text
 
 
@@ -521,16 +516,13 @@ def _insertion_line(lines: list[str], event: Incident | Maintenance, at: datetim
         if update.at < at:
             return update.line - 1
     # The oldest: after the last update's section, before the postmortem if any.
-    index = in_file_order[-1].line  # the line after the heading
-    while index < len(lines) and not _SECTION_START.match(lines[index]):
-        index += 1
+    after_heading = in_file_order[-1].line  # 0-based, the line after the heading
+    following = section_starts(lines[after_heading:], first_line=after_heading + 1)
+    index = next((number - 1 for number, _ in following), len(lines))
     while index > 0 and not lines[index - 1].strip():
         index -= 1
     lines.insert(index, "")  # a blank line between the sections
     return index + 1
-
-
-_SECTION_START = re.compile(r" {0,3}#{1,2}(?!#)")
 
 
 def _nearest_ids(event_id: str, known: list[str]) -> str:
