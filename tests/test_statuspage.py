@@ -81,6 +81,7 @@ INCIDENT_KEYS = [
     "page_id",
     "incident_updates",
     "components",
+    "reminder_intervals",
 ]
 UPDATE_KEYS = [
     "id",
@@ -170,6 +171,7 @@ def _incident_schema(statuses: list[str], impacts: list[str], updates: list[str]
             "page_id": STRING,
             "incident_updates": {"type": "array", "items": _update_schema(updates)},
             "components": {"type": "array", "items": {"$ref": "#/$defs/component"}},
+            "reminder_intervals": {"type": "null"},
         },
     }
 
@@ -576,16 +578,20 @@ def test_group_is_a_component_with_member_ids(documents: dict[str, JSON]) -> Non
         assert components[loner]["group"] is False
 
 
-def test_component_positions_are_distinct_and_in_display_order(
+def test_component_positions_count_from_1_at_the_top_and_within_each_group(
     documents: dict[str, JSON],
 ) -> None:
+    """As Statuspage (Huobi's recorded summary: its first grouped component is 1)."""
     components = documents["api/v2/components.json"]["components"]
-    positions = [c["position"] for c in components]
+    positions = [(c["group_id"], c["id"], c["position"]) for c in components]
 
-    assert positions == sorted(positions)
-    assert len(set(positions)) == len(positions)
-    non_group_order = [c["id"] for c in components if not c["group"]]
-    assert non_group_order == ["api", "webhooks", "dashboard", "website"]
+    assert positions == [
+        (None, "platform", 1),
+        ("platform", "api", 1),
+        ("platform", "webhooks", 2),
+        (None, "dashboard", 2),
+        (None, "website", 3),
+    ]
 
 
 def test_summary_and_components_list_the_same_components(documents: dict[str, JSON]) -> None:
@@ -712,7 +718,8 @@ def test_scheduled_maintenances_lists_every_maintenance(documents: dict[str, JSO
     assert network["scheduled_until"] == "2026-11-21T04:00:00Z"
     assert network["resolved_at"] == "2026-11-21T03:30:00Z"
     cdn = maintenances["2026-11-28-cdn"]
-    assert cdn["started_at"] == "2026-11-28T11:00:00Z"
+    # As recorded responses show (Huobi's upcoming maintenance): its creation, not its window.
+    assert cdn["started_at"] == "2026-11-22T09:00:00Z"
     assert cdn["resolved_at"] is None
 
 
@@ -756,3 +763,164 @@ def test_summary_of_a_quiet_site(make_repo: RepoWriter) -> None:
     assert summary["incidents"] == []
     assert summary["scheduled_maintenances"] == []
     assert summary["status"] == {"indicator": "none", "description": "All Systems Operational"}
+
+
+# Component transitions as recorded responses show them ------------------------------------
+
+
+def transitions(event: JSON) -> list[tuple[str, list[tuple[str, str, str]] | None]]:
+    """Each update, oldest first, with its (code, old, new) list."""
+    return [
+        (
+            u["status"],
+            None
+            if u["affected_components"] is None
+            else [(a["code"], a["old_status"], a["new_status"]) for a in u["affected_components"]],
+        )
+        for u in reversed(event["incident_updates"])
+    ]
+
+
+def one_event(make_repo: RepoWriter, text: str, now: datetime) -> JSON:
+    documents = build(make_repo, {"event.md": text}, now)
+    incidents: list[JSON] = documents["api/v2/incidents.json"]["incidents"]
+    maintenances: list[JSON] = documents["api/v2/scheduled-maintenances.json"][
+        "scheduled_maintenances"
+    ]
+    (event,) = incidents + maintenances
+    return event
+
+
+def test_a_maintenance_changes_components_when_it_starts_not_when_announced(
+    make_repo: RepoWriter,
+) -> None:
+    """Like Huobi's recorded upcoming maintenance: the scheduled update lists its component
+    unchanged; the start carries the change, the verification sets monitoring_at, the
+    completion the return."""
+    text = """
+        ---
+        title: Network maintenance
+        type: maintenance
+        scheduled_start: 2026-11-21 02:00 UTC
+        scheduled_end: 2026-11-21 04:00 UTC
+        components: [api]
+        ---
+
+        ## 2026-11-21 03:30 UTC — completed
+        Done.
+
+        ## 2026-11-21 03:00 UTC — verifying
+        Checking.
+
+        ## 2026-11-21 02:00 UTC — in_progress
+        Started.
+
+        ## 2026-11-18 09:00 UTC — scheduled
+        Announced.
+        """
+    event = one_event(make_repo, text, datetime(2026, 11, 22, tzinfo=UTC))
+    assert transitions(event) == [
+        ("scheduled", [("api", "operational", "operational")]),
+        ("in_progress", [("api", "operational", "under_maintenance")]),
+        ("verifying", [("api", "under_maintenance", "under_maintenance")]),
+        ("completed", [("api", "under_maintenance", "operational")]),
+    ]
+    assert event["monitoring_at"] == "2026-11-21T03:00:00Z"
+    assert event["started_at"] == event["created_at"] == "2026-11-18T09:00:00Z"
+    assert event["reminder_intervals"] is None
+
+
+def test_a_maintenance_started_by_its_window_changes_at_the_next_update(
+    make_repo: RepoWriter,
+) -> None:
+    """No update starts it: the completion is the first to say what the window changed."""
+    text = """
+        ---
+        title: Network maintenance
+        type: maintenance
+        scheduled_start: 2026-11-21 02:00 UTC
+        scheduled_end: 2026-11-21 04:00 UTC
+        components: [api]
+        ---
+
+        ## 2026-11-21 03:30 UTC — completed
+        Done.
+
+        ## 2026-11-18 09:00 UTC — scheduled
+        Announced.
+        """
+    event = one_event(make_repo, text, datetime(2026, 11, 22, tzinfo=UTC))
+    assert transitions(event) == [
+        ("scheduled", [("api", "operational", "operational")]),
+        ("completed", [("api", "under_maintenance", "operational")]),
+    ]
+    assert event["monitoring_at"] is None
+
+
+def test_a_reopening_and_its_resolution_carry_their_changes(make_repo: RepoWriter) -> None:
+    text = """
+        ---
+        title: API errors
+        impact: major
+        components:
+          api: partial_outage
+        ---
+
+        ## 2026-11-20 12:00 UTC — resolved
+        Fixed again.
+
+        ## 2026-11-20 11:00 UTC — investigating [api: major_outage]
+        It is back, worse.
+
+        ## 2026-11-20 10:00 UTC — resolved
+        Fixed.
+
+        ## 2026-11-20 09:00 UTC — investigating
+        Errors.
+        """
+    event = one_event(make_repo, text, datetime(2026, 11, 21, tzinfo=UTC))
+    assert transitions(event) == [
+        ("investigating", [("api", "operational", "partial_outage")]),
+        ("resolved", [("api", "partial_outage", "operational")]),
+        ("investigating", [("api", "operational", "major_outage")]),
+        ("resolved", [("api", "major_outage", "operational")]),
+    ]
+
+
+def test_a_notice_announces_no_degradation_until_a_bracket_gives_one(
+    make_repo: RepoWriter,
+) -> None:
+    """``impact: none`` with listed components (whose implied status is
+    degraded_performance, FORMAT.md) names them without announcing a change, like
+    Quay's recorded notices."""
+    text = """
+        ---
+        title: Changes to the API's rate limits
+        impact: none
+        components: [api, webhooks]
+        ---
+
+        ## 2026-11-20 12:00 UTC — resolved
+        Done.
+
+        ## 2026-11-20 10:00 UTC — update [webhooks: partial_outage]
+        Webhooks are slow after all.
+
+        ## 2026-11-20 09:00 UTC — investigating
+        Rate limits change today.
+        """
+    event = one_event(make_repo, text, datetime(2026, 11, 21, tzinfo=UTC))
+    assert transitions(event) == [
+        (
+            "investigating",
+            [("api", "operational", "operational"), ("webhooks", "operational", "operational")],
+        ),
+        (
+            "investigating",
+            [("api", "operational", "operational"), ("webhooks", "operational", "partial_outage")],
+        ),
+        (
+            "resolved",
+            [("api", "operational", "operational"), ("webhooks", "partial_outage", "operational")],
+        ),
+    ]

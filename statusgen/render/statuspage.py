@@ -7,6 +7,7 @@ clients fail on a missing key. Ids are statusgen's own component and incident id
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -15,6 +16,7 @@ from statusgen.core.model import (
     Component,
     ComponentStatus,
     Group,
+    Impact,
     IncidentStatus,
     Maintenance,
     MaintenanceStatus,
@@ -27,6 +29,9 @@ from statusgen.state.events import EventState
 from statusgen.state.page import PageState
 
 JSON = dict[str, Any]
+
+#: The update statuses that set ``monitoring_at``: an incident's and a maintenance's.
+_MONITORING = (IncidentStatus.MONITORING, MaintenanceStatus.VERIFYING)
 
 #: How many incidents ``incidents.json`` lists besides the unresolved ones, as Statuspage.
 RECENT_LIMIT = 50
@@ -123,12 +128,18 @@ class StatuspageDocuments:
                     ordered.append(group)
             ordered.append(component)
         ordered += [g for g in catalog.groups if g not in ordered]
-        return [
-            self._group(item, position)
-            if isinstance(item, Group)
-            else self._component(item, position)
-            for position, item in enumerate(ordered, start=1)
-        ]
+        # Statuspage counts positions from 1 at the top level and again within each group.
+        counters: dict[str | None, itertools.count[int]] = {}
+        documents = []
+        for item in ordered:
+            parent = item.group if isinstance(item, Component) else None
+            position = next(counters.setdefault(parent, itertools.count(1)))
+            documents.append(
+                self._group(item, position)
+                if isinstance(item, Group)
+                else self._component(item, position)
+            )
+        return documents
 
     def _component(self, component: Component, position: int) -> JSON:
         created = self._component_created_at(component)
@@ -192,7 +203,7 @@ class StatuspageDocuments:
         status = state.status.value
         if status == IncidentStatus.RESOLVED and event.postmortem and postmortem_published:
             status = "postmortem"
-        monitoring = [u.at for u in state.updates if u.status is IncidentStatus.MONITORING]
+        monitoring = [u.at for u in state.updates if u.status in _MONITORING]
         document: JSON = {
             "id": event.id,
             "name": event.title,
@@ -202,13 +213,17 @@ class StatuspageDocuments:
             "updated_at": isoformat(state.updated_at),
             "monitoring_at": isoformat(max(monitoring)) if monitoring else None,
             "resolved_at": isoformat(state.ended_at) if state.ended_at else None,
-            "started_at": isoformat(state.started_at or state.created_at),
+            # A maintenance's is its creation, as recorded responses show, not its window.
+            "started_at": isoformat(
+                state.created_at if state.is_maintenance else state.started_at or state.created_at
+            ),
             "shortlink": self.config.absolute_url(incident_path(event.id)),
             "page_id": self.config.page_id,
             "incident_updates": self._updates(state),
             "components": [
                 c for c in self._components if not c["group"] and c["id"] in state.joined
             ],
+            "reminder_intervals": None,
         }
         if isinstance(event, Maintenance):
             document["scheduled_for"] = isoformat(event.scheduled_start)
@@ -230,7 +245,7 @@ class StatuspageDocuments:
                     "created_at": isoformat(update.at),
                     "updated_at": isoformat(update.at),
                     "display_at": isoformat(update.at),
-                    "affected_components": self._affected(state, index, status),
+                    "affected_components": self._affected(state, index),
                     "deliver_notifications": True,
                     "custom_tweet": None,
                     "tweet_id": None,
@@ -239,32 +254,31 @@ class StatuspageDocuments:
         documents.reverse()
         return documents
 
-    def _affected(self, state: EventState, index: int, status: str) -> list[JSON] | None:
-        """The component transitions an update announces. An incident's lists, as
-        Statuspage's do, every component of the incident by then, unchanged ones with
-        equal old and new status. A maintenance's: on the first update, its statuses; on
-        its completion, back to operational."""
+    def _affected(self, state: EventState, index: int) -> list[JSON] | None:
+        """The component transitions an update announces, as Statuspage lists them: every
+        component of the event by then, unchanged ones with equal old and new status. A
+        maintenance's ``scheduled`` update changes nothing; the update that starts it, or
+        the first one after its window started, carries the change, and its completion
+        the return to operational."""
         names = {c.id: c.name for c in self.state.site.catalog.components}
-        if not state.is_maintenance:
-            return [
-                {
-                    "code": t.component_id,
-                    "name": names[t.component_id],
-                    "old_status": t.old.value,
-                    "new_status": t.new.value,
-                }
-                for t in state.transitions(index)
-            ] or None
-        ends = status == MaintenanceStatus.COMPLETED
-        if index == 0 and not ends:
-            pairs = [(ComponentStatus.OPERATIONAL, s) for s in state.event.components.values()]
-        elif ends and state.updates[index].at == state.ended_at:
-            pairs = [(s, ComponentStatus.OPERATIONAL) for s in state.event.components.values()]
-        else:
-            return None
+        # An impact ``none`` notice names components without announcing a degradation:
+        # a status is announced once an update's bracket gives it, not by the frontmatter.
+        quiet = state.event.impact is Impact.NONE
+        named_before = {cid for u in state.updates[:index] for cid in u.changes}
+        named_now = named_before | set(state.updates[index].changes)
+
+        def announced(status: ComponentStatus, named: set[str], component_id: str) -> str:
+            shown = quiet and component_id not in named
+            return (ComponentStatus.OPERATIONAL if shown else status).value
+
         return [
-            {"code": cid, "name": names[cid], "old_status": old.value, "new_status": new.value}
-            for cid, (old, new) in zip(state.event.components, pairs, strict=True)
+            {
+                "code": t.component_id,
+                "name": names[t.component_id],
+                "old_status": announced(t.old, named_before, t.component_id),
+                "new_status": announced(t.new, named_now, t.component_id),
+            }
+            for t in state.transitions(index)
         ] or None
 
 

@@ -102,10 +102,14 @@ class EventState:
 
     def transitions(self, index: int) -> tuple[Transition, ...]:
         """At the published update ``updates[index]``: every component that has joined
-        the event by then, in the order they joined, with its status before and after.
-        Statuses change only at updates, so "before" is as of the previous update."""
+        the event by then, in the order they joined, with its status before and after."""
         update = self.updates[index]
-        before = self.updates[index - 1].at if index else None
+        # A maintenance's window may start or end between two updates: "before" is the
+        # latest of the previous update and such a start or end (for an incident both
+        # are updates, so it is the previous update).
+        moments = [self.updates[index - 1].at] if index else []
+        moments += [t for period in self.active_periods for t in period if t and t < update.at]
+        before = max(moments, default=None)
         return tuple(
             Transition(
                 component_id,
