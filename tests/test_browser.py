@@ -48,6 +48,7 @@ PAGES = {
     "component": "components/webhooks/",
     "components": "components/",
     "history": "history/",
+    "subscribe": "subscribe/",
     "404": "404.html",
 }
 
@@ -290,6 +291,31 @@ def test_local_times_are_added_in_the_readers_time_zone(open_tab: TabOpener) -> 
     utc = open_tab("", timezone_id="UTC")
     require_script_ran(utc)
     assert utc.page.locator(".sg-local").count() == 0
+
+
+def test_the_header_subscribe_link_explains_every_way_to_follow(open_tab: TabOpener) -> None:
+    tab = open_tab(PAGES["incident"], java_script_enabled=False)
+    page = tab.page
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Subscribe").click()
+    assert page.url.endswith("/subscribe/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Subscribe"
+    headings = page.get_by_role("heading", level=2).all_inner_texts()
+    assert headings == [
+        "In a feed reader",
+        "In your calendar",
+        "For one component only",
+        "From your tools",
+    ]
+    # Every link on it works: the feeds, calendars and API it names are there.
+    links = page.get_by_role("main").get_by_role("link")
+    hrefs = {links.nth(i).evaluate("a => a.href") for i in range(links.count())}
+    assert any(h.endswith("/components/webhooks/feed.atom") for h in hrefs)
+    for href in hrefs:
+        assert page.request.get(href).status == 200, href
+    # The footer no longer lists the formats; it points to the page that explains them.
+    footer = page.get_by_role("contentinfo")
+    assert footer.get_by_role("link").count() == 1
+    assert "Atom" not in footer.inner_text()
 
 
 def test_updated_time_becomes_relative(open_tab: TabOpener) -> None:

@@ -220,6 +220,7 @@ def test_sitemap_lists_the_pages_with_absolute_urls(example_site: Path) -> None:
     sitemap = (example_site / "sitemap.xml").read_text()
     assert "<loc>https://status.example.com/</loc>" in sitemap
     assert "<loc>https://status.example.com/incidents/2026-11-28-api-error-rates/</loc>" in sitemap
+    assert "<loc>https://status.example.com/subscribe/</loc>" in sitemap
     assert "404" not in sitemap
     assert not (example_site / "sitemap.xml.gz").exists()
 

@@ -25,6 +25,7 @@ from statusgen.core.model import Component, ComponentStatus, Group, Maintenance
 from statusgen.core.timestamps import isoformat
 from statusgen.render.context import RenderContext
 from statusgen.render.urls import (
+    SUBSCRIBE_PATH,
     component_path,
     history_path,
     incident_path,
@@ -45,6 +46,7 @@ TEMPLATES = {
     "component": "statusgen/component.html",
     "components": "statusgen/components.html",
     "not_found": "statusgen/404.html",
+    "subscribe": "statusgen/subscribe.html",
 }
 RECENT_DAYS = 7
 NARROW_DAYS = 30
@@ -210,7 +212,8 @@ class Page:
     title: str
     context: dict[str, Any] = field(default_factory=dict)
     section: str | None = None
-    """The navigation entry it belongs to: "overview", "history" or "components"."""
+    """The navigation entry it belongs to: "overview", "history", "components" or
+    "subscribe"."""
     filename: str = "index.html"
     site_root: str | None = None
     """The site root's absolute path, for a page served at any URL (the 404 page)."""
@@ -266,6 +269,7 @@ class SitePages:
             url_of(""): self.overview,
             url_of("", "404.html"): self.not_found,
             url_of("components/"): self.components_index,
+            url_of(SUBSCRIBE_PATH): self.subscribe,
         }
         for component in self.state.site.catalog.components:
             routes[url_of(component_path(component.id))] = partial(self.component, component)
@@ -343,6 +347,20 @@ class SitePages:
                 "component": self._component(component),
                 "upcoming": self._views(upcoming(events)),
                 "months": self._months(listed(events)),
+            },
+        )
+
+    def subscribe(self) -> Page:
+        """Every way to follow the site, in plain words, with each component's feeds."""
+        return Page(
+            path=SUBSCRIBE_PATH,
+            section="subscribe",
+            template=TEMPLATES["subscribe"],
+            title=self.language.gettext("Subscribe"),
+            context={
+                "components": tuple(
+                    (c.name, component_path(c.id)) for c in self.state.site.catalog.components
+                )
             },
         )
 

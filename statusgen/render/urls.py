@@ -9,6 +9,9 @@ from __future__ import annotations
 from statusgen.core.model import Update
 from statusgen.core.timestamps import compact_timestamp
 
+SUBSCRIBE_PATH = "subscribe/"
+"""The page that explains every way to follow the site."""
+
 
 def incident_path(event_id: str) -> str:
     """``incidents/<id>/``: one incident or maintenance."""
