@@ -318,6 +318,27 @@ def test_the_header_subscribe_link_explains_every_way_to_follow(open_tab: TabOpe
     assert "Atom" not in footer.inner_text()
 
 
+def test_incident_and_postmortem_open_with_a_summary_line(open_tab: TabOpener) -> None:
+    for path in (PAGES["incident"], PAGES["postmortem"]):
+        tab = open_tab(path, java_script_enabled=False)
+        gist = tab.page.locator(".sg-gist")
+        # Right under the title: impact and status in words, when, how long, what it touched.
+        assert tab.page.locator("h1 + .sg-gist").count() == 1, path
+        text = " ".join(gist.inner_text().split())
+        assert "Impact: Major" in text, text
+        assert "Resolved" in text, text
+        assert "Nov 28, 2026, 14:02 UTC" in text, text
+        assert "lasted 1 hr 38 min" in text, text
+        assert gist.get_by_role("link", name="REST API").count() == 1
+        for badge in gist.locator(".sg-badge").all():
+            assert badge.inner_text().strip()
+    # The facts of the incident page tell its status and impact by colour and words.
+    tab = open_tab(PAGES["incident"], java_script_enabled=False)
+    facts = tab.page.locator(".sg-facts")
+    assert facts.locator(".sg-badge.sg-e-resolved").inner_text() == "Resolved"
+    assert facts.locator(".sg-badge.sg-i-major").inner_text() == "Major"
+
+
 def test_updated_time_becomes_relative(open_tab: TabOpener) -> None:
     for clock, phrase in ((FRESH, "5 minutes ago"), (NOW + timedelta(hours=2), "2 hours ago")):
         tab = open_tab("", clock=clock)
