@@ -339,6 +339,15 @@ def test_incident_and_postmortem_open_with_a_summary_line(open_tab: TabOpener) -
     assert facts.locator(".sg-badge.sg-i-major").inner_text() == "Major"
 
 
+def test_a_maintenance_card_labels_its_posting_time(open_tab: TabOpener) -> None:
+    tab = open_tab("", java_script_enabled=False)
+    card = tab.page.get_by_role("link", name="Search index rebuild").locator(
+        "xpath=ancestor::article"
+    )
+    meta = " ".join(card.locator(".sg-card__meta").inner_text().split())
+    assert re.search(r"Posted \w{3} \d+, 2026, \d\d:\d\d UTC · Window:", meta), meta
+
+
 def test_updated_time_becomes_relative(open_tab: TabOpener) -> None:
     for clock, phrase in ((FRESH, "5 minutes ago"), (NOW + timedelta(hours=2), "2 hours ago")):
         tab = open_tab("", clock=clock)
