@@ -22,7 +22,7 @@ import git
 import pytest
 import yaml
 
-from tests.conftest import RepoWriter
+from tests.conftest import RepoWriter, commit_all, init_git
 from tests.test_alerts import COMPONENTS, DATA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,9 +109,7 @@ def origin(make_repo: RepoWriter, tmp_path: Path) -> Path:
     """The repository on GitHub: a bare repository with one commit on main."""
     root = make_repo({}, components=COMPONENTS)
     (root / "incidents" / ".gitkeep").write_text("")
-    source = git.Repo.init(root, initial_branch="main")
-    source.git.add("--all")
-    source.git.commit("-m", "Status repository", author="Tester <tester@example.com>")
+    commit_all(init_git(root), "Status repository")
     bare = tmp_path / "origin.git"
     git.Repo.clone_from(root, bare, bare=True)
     return bare

@@ -22,7 +22,7 @@ from click.testing import CliRunner, Result
 from statusgen.cli import main
 from statusgen.content.loader import load_site
 from statusgen.core.model import ComponentStatus, Impact, Incident, IncidentStatus, Update
-from tests.conftest import RepoWriter
+from tests.conftest import RepoWriter, commit_all, init_git
 
 DATA = Path(__file__).parent / "data" / "alerts"
 COMPONENTS = """\
@@ -70,12 +70,8 @@ def repo(make_repo: RepoWriter) -> git.Repo:
 def repository(make_repo: RepoWriter, options: str = " {}") -> git.Repo:
     root = make_repo({}, components=COMPONENTS, mkdocs=MKDOCS.format(options=options))
     (root / "incidents" / ".gitkeep").write_text("")
-    repository = git.Repo.init(root, initial_branch="main")
-    with repository.config_writer() as config:
-        config.set_value("user", "name", "Status Tester")
-        config.set_value("user", "email", "status-tester@example.com")
-    repository.git.add("--all")
-    repository.index.commit("Status repository")
+    repository = init_git(root)
+    commit_all(repository, "Status repository")
     return repository
 
 

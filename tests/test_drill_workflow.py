@@ -16,7 +16,7 @@ import git
 import pytest
 
 from statusgen.workflow.drills.scenarios import DEFAULTS_DIR, list_scenarios
-from tests.conftest import RepoWriter
+from tests.conftest import RepoWriter, commit_all, init_git
 
 PUBLIC = """\
 ---
@@ -64,12 +64,8 @@ def ok(root: Path, *args: str, at: str | None = None) -> subprocess.CompletedPro
 @pytest.fixture
 def repo(make_repo: RepoWriter) -> git.Repo:
     root = make_repo({"2026-11-30-slow-dashboard.md": PUBLIC})
-    repository = git.Repo.init(root, initial_branch="main")
-    with repository.config_writer() as config:
-        config.set_value("user", "name", "Drill Tester")
-        config.set_value("user", "email", "drill-tester@example.com")
-    repository.git.add("--all")
-    repository.index.commit("The status site")
+    repository = init_git(root)
+    commit_all(repository, "The status site")
     return repository
 
 

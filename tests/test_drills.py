@@ -12,7 +12,6 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import git
 import jsonschema
 import pytest
 from click.testing import CliRunner
@@ -23,7 +22,7 @@ from statusgen.content.schema import incident_schema
 from statusgen.site.build import build_site
 from statusgen.site.serve import Preview
 from statusgen.workflow.notify.targets import URLS_VARIABLE
-from tests.conftest import RepoWriter, statusgen
+from tests.conftest import RepoWriter, commit_all, init_git, statusgen, write_files
 from tests.test_notify import HttpServer, SmtpServer, environment, http, smtp
 
 # The servers and the environment (no targets of whoever runs the tests) of test_notify.
@@ -235,16 +234,13 @@ def test_a_drill_merged_into_main_reaches_only_the_targets_bound_to_drills(
     make_repo: RepoWriter, smtp: SmtpServer, http: HttpServer
 ) -> None:
     root = make_repo({"2026-11-30-slow.md": PUBLIC})
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "Drill Tester")
-        config.set_value("user", "email", "drill-tester@example.com")
-    repo.git.add("--all")
-    base = repo.index.commit("base").hexsha
-    (root / "incidents" / f"{DRILL_ID}.md").write_text(DRILL, encoding="utf-8")
-    (root / "incidents" / "2026-12-01-slow-webhooks.md").write_text(OPENED, encoding="utf-8")
-    repo.git.add("--all")
-    merged = repo.index.commit("A drill branch merged by mistake, and a real incident").hexsha
+    repo = init_git(root)
+    base = commit_all(repo, "base").hexsha
+    write_files(
+        root,
+        {f"incidents/{DRILL_ID}.md": DRILL, "incidents/2026-12-01-slow-webhooks.md": OPENED},
+    )
+    merged = commit_all(repo, "A drill branch merged by mistake, and a real incident").hexsha
     urls = [
         smtp.url("customers@lists.example.com"),
         http.json_url("everyone"),

@@ -7,12 +7,11 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import git
 import pytest
 
 from statusgen import __version__
 from statusgen.site.serve import RELOAD_SCRIPT_PATH, Preview
-from tests.conftest import COMPONENTS_YML, statusgen
+from tests.conftest import COMPONENTS_YML, init_git, statusgen
 
 MINIMAL_MKDOCS = """\
 site_name: Minimal Status
@@ -93,7 +92,7 @@ def test_init_dates_the_components_and_ignores_the_venv(tmp_path: Path) -> None:
 
 def test_init_publishes_the_branch_checked_out(tmp_path: Path) -> None:
     target = tmp_path / "status"
-    git.Repo.init(target, initial_branch="trunk")
+    init_git(target, branch="trunk")
     result = statusgen("init", target)
     assert result.returncode == 0, result.stderr
     assert "The workflows publish the branch 'trunk'" in result.stderr
@@ -103,7 +102,7 @@ def test_init_publishes_the_branch_checked_out(tmp_path: Path) -> None:
     assert "statusgen diff origin/trunk HEAD" in (target / "README.md").read_text()
 
     on_main = tmp_path / "main"
-    git.Repo.init(on_main, initial_branch="main")
+    init_git(on_main)
     result = statusgen("init", on_main)
     assert result.returncode == 0, result.stderr
     assert "publish the branch" not in result.stderr

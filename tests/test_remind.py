@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from statusgen.cli import main
 from statusgen.workflow.notify.ledger import LEDGER_BRANCH, LEDGER_FILE
 from statusgen.workflow.notify.targets import CONFIG_VARIABLE, URLS_VARIABLE
-from tests.conftest import RepoWriter
+from tests.conftest import RepoWriter, commit_all, init_git
 from tests.test_notify import HttpServer, SmtpServer
 
 INCIDENT = "2026-11-30-api-errors"
@@ -74,12 +74,7 @@ def http() -> Iterator[HttpServer]:
 def repository(make_repo: RepoWriter, options: str = "", text: str = OPENED) -> Path:
     root = make_repo({f"{INCIDENT}.md": text}, mkdocs=MKDOCS.format(options=options or " {}"))
     (root / "docs").mkdir(exist_ok=True)
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "Status Tester")
-        config.set_value("user", "email", "status-tester@example.com")
-    repo.git.add("--all")
-    repo.index.commit("Status repository")
+    commit_all(init_git(root), "Status repository")
     return root
 
 
@@ -149,8 +144,7 @@ def test_team_reminders_never_reach_subscribers_and_notices_never_reach_the_team
     base = repo.head.commit.hexsha
     path = root / "incidents" / f"{INCIDENT}.md"
     path.write_text(OPENED.replace("## 2026", SECOND_UPDATE + "## 2026", 1), encoding="utf-8")
-    repo.git.add("--all")
-    repo.index.commit("identified")
+    commit_all(repo, "identified")
     urls = [f"@team={smtp.url(TEAM)}", smtp.url("subscriber@example.com")]
     result = run(
         "notify", "--root", root, "--since", base, "--now", "2026-11-30 11:00 UTC", urls=urls
