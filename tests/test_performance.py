@@ -51,7 +51,7 @@ def test_one_page_per_incident_and_a_few_more(
     sites: dict[int, tuple[Path, int]], size: int
 ) -> None:
     site, postmortems = sites[size]
-    fixed = 3  # overview, components index, 404
+    fixed = 4  # overview, components index, subscribe, 404
     history = math.ceil(size / DEFAULT_HISTORY_PAGE_SIZE)
     expected = fixed + COMPONENTS + history + size + postmortems
     assert len(html_pages(site)) == expected
