@@ -14,9 +14,7 @@ from typing import Any
 from statusgen.content.config import SiteConfig
 from statusgen.core.model import (
     Component,
-    ComponentStatus,
     Group,
-    Impact,
     IncidentStatus,
     Maintenance,
     MaintenanceStatus,
@@ -261,22 +259,12 @@ class StatuspageDocuments:
         the first one after its window started, carries the change, and its completion
         the return to operational."""
         names = {c.id: c.name for c in self.state.site.catalog.components}
-        # An impact ``none`` notice names components without announcing a degradation:
-        # a status is announced once an update's bracket gives it, not by the frontmatter.
-        quiet = state.event.impact is Impact.NONE
-        named_before = {cid for u in state.updates[:index] for cid in u.changes}
-        named_now = named_before | set(state.updates[index].changes)
-
-        def announced(status: ComponentStatus, named: set[str], component_id: str) -> str:
-            shown = quiet and component_id not in named
-            return (ComponentStatus.OPERATIONAL if shown else status).value
-
         return [
             {
                 "code": t.component_id,
                 "name": names[t.component_id],
-                "old_status": announced(t.old, named_before, t.component_id),
-                "new_status": announced(t.new, named_now, t.component_id),
+                "old_status": t.old.value,
+                "new_status": t.new.value,
             }
             for t in state.transitions(index)
         ] or None
