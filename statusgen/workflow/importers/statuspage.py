@@ -332,8 +332,13 @@ class _Reader:
                     continue
                 status = _component_status(entry.get("new_status"), f"{where}, component {code}")
                 if event.is_maintenance:
-                    # What the window does to it; under maintenance unless said otherwise.
-                    if index == 0 and status is not ComponentStatus.OPERATIONAL:
+                    # What the window does to it, under maintenance unless said otherwise:
+                    # the update that starts the window carries it (the announcement
+                    # changes nothing), and FORMAT.md has no brackets on maintenance.
+                    if (
+                        status is not ComponentStatus.OPERATIONAL
+                        and event.components.get(code) is None
+                    ):
                         event.components[code] = status
                     else:
                         event.components.setdefault(code, None)
