@@ -7,12 +7,16 @@ import hashlib
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import apprise.plugins.base
 import git
 import pytest
+
+from statusgen.workflow.notify.targets import CONFIG_VARIABLE, URLS_VARIABLE
+from tests.servers import HttpServer, SmtpServer
 
 COMPONENTS_YML = """\
 groups:
@@ -141,3 +145,32 @@ def run_cli(*args: str | Path) -> Ran:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+# Notification servers ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """An SMTP server on 127.0.0.1 that keeps every mail it receives."""
+    server = SmtpServer()
+    server.controller.start()
+    yield server
+    server.controller.stop()
+
+
+@pytest.fixture
+def http() -> Iterator[HttpServer]:
+    """An HTTP server on 127.0.0.1 that keeps every JSON body posted to it."""
+    server = HttpServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def notify_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No notification target from the environment of whoever runs the tests, and no
+    5.5 s pause between two e-mails (apprise's default rate limit for SMTP)."""
+    monkeypatch.delenv(URLS_VARIABLE, raising=False)
+    monkeypatch.delenv(CONFIG_VARIABLE, raising=False)
+    monkeypatch.setattr(apprise.plugins.base.NotifyBase, "request_rate_per_sec", 0)

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import apprise.plugins.base
 import git
 import pytest
 from click.testing import CliRunner
@@ -33,9 +32,9 @@ from statusgen.render.context import RenderContext
 from statusgen.render.outputs import render_outputs
 from statusgen.state.page import Indicator, derive
 from statusgen.view.audiences import audience_view
-from statusgen.workflow.notify.targets import CONFIG_VARIABLE, URLS_VARIABLE
+from statusgen.workflow.notify.targets import URLS_VARIABLE
 from tests.conftest import RepoWriter, statusgen
-from tests.test_notify import HttpServer, SmtpServer
+from tests.servers import HttpServer, SmtpServer
 
 MKDOCS = """\
 site_name: Example Status
@@ -384,29 +383,10 @@ def test_the_diff_of_an_audience_marks_what_only_it_sees(history: tuple[Path, gi
 # Notifications -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.controller.start()
-    yield server
-    server.controller.stop()
-
-
-@pytest.fixture
-def http() -> Iterator[HttpServer]:
-    server = HttpServer()
-    yield server
-    server.stop()
-
-
+@pytest.mark.usefixtures("notify_environment")
 def test_notifications_tell_each_target_its_view_only(
-    history: tuple[Path, git.Repo],
-    smtp: SmtpServer,
-    http: HttpServer,
-    monkeypatch: pytest.MonkeyPatch,
+    history: tuple[Path, git.Repo], smtp: SmtpServer, http: HttpServer
 ) -> None:
-    monkeypatch.delenv(CONFIG_VARIABLE, raising=False)
-    monkeypatch.setattr(apprise.plugins.base.NotifyBase, "request_rate_per_sec", 0)
     root, _ = history
     urls = [
         smtp.url("customers@example.com"),
@@ -440,10 +420,10 @@ def test_notifications_tell_each_target_its_view_only(
     assert "audience internal" in result.output
 
 
+@pytest.mark.usefixtures("notify_environment")
 def test_a_target_bound_to_an_undeclared_audience_is_an_error_with_its_line(
-    history: tuple[Path, git.Repo], monkeypatch: pytest.MonkeyPatch
+    history: tuple[Path, git.Repo],
 ) -> None:
-    monkeypatch.delenv(CONFIG_VARIABLE, raising=False)
     root, _ = history
     urls = "json://127.0.0.1:9/a\n[team] json://127.0.0.1:9/b\n"
     args = ["notify", "--root", str(root), "--now", NOW, "--since", "HEAD~1", "--dry-run"]

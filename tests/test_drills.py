@@ -23,10 +23,9 @@ from statusgen.site.build import build_site
 from statusgen.site.serve import Preview
 from statusgen.workflow.notify.targets import URLS_VARIABLE
 from tests.conftest import RepoWriter, commit_all, init_git, statusgen, write_files
-from tests.test_notify import HttpServer, SmtpServer, environment, http, smtp
+from tests.servers import HttpServer, SmtpServer
 
-# The servers and the environment (no targets of whoever runs the tests) of test_notify.
-__all__ = ["environment", "http", "smtp"]
+pytestmark = pytest.mark.usefixtures("notify_environment")
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 MARKERS = ("Zanzibar", "quokka", "zanzibar-drill")

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import apprise.plugins.base
 import git
 import pytest
 from click.testing import CliRunner, Result
 
 from statusgen.cli import main
 from statusgen.workflow.notify.ledger import LEDGER_BRANCH, LEDGER_FILE
-from statusgen.workflow.notify.targets import CONFIG_VARIABLE, URLS_VARIABLE
+from statusgen.workflow.notify.targets import URLS_VARIABLE
 from tests.conftest import RepoWriter, commit_all, init_git
-from tests.test_notify import HttpServer, SmtpServer
+from tests.servers import HttpServer, SmtpServer
+
+pytestmark = pytest.mark.usefixtures("notify_environment")
 
 INCIDENT = "2026-11-30-api-errors"
 OPENED = """\
@@ -45,30 +45,6 @@ theme: {{name: material}}
 plugins:
   - statusgen:{options}
 """
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No target from the environment of whoever runs the tests; no pause between
-    e-mails."""
-    monkeypatch.delenv(URLS_VARIABLE, raising=False)
-    monkeypatch.delenv(CONFIG_VARIABLE, raising=False)
-    monkeypatch.setattr(apprise.plugins.base.NotifyBase, "request_rate_per_sec", 0)
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.controller.start()
-    yield server
-    server.controller.stop()
-
-
-@pytest.fixture
-def http() -> Iterator[HttpServer]:
-    server = HttpServer()
-    yield server
-    server.stop()
 
 
 def repository(make_repo: RepoWriter, options: str = "", text: str = OPENED) -> Path:
