@@ -10,6 +10,7 @@ banner do not depend on when the tests run.
 from __future__ import annotations
 
 import re
+import shutil
 import struct
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from statusgen.site.build import build_site
 from tests.browser import (
     ARTIFACTS,
     NOW,
+    PROJECT,
     Tab,
     build_example,
     launch_chromium,
@@ -34,7 +36,7 @@ from tests.conftest import RepoWriter
 FRESH = NOW + timedelta(minutes=5)
 """The browser's clock for most tests: five minutes after the build."""
 PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 DEVICES = {"phone": PHONE, "desktop": DESKTOP}
 SCHEMES = ("light", "dark")
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -42,6 +44,7 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 # One page of each kind, relative to the site's root.
 PAGES = {
     "overview": "",
+    "active": "incidents/2026-11-30-sign-in-failures/",
     "incident": "incidents/2026-11-28-api-error-rates/",
     "maintenance": "incidents/2026-11-30-search-reindex/",
     "postmortem": "incidents/2026-11-28-api-error-rates/postmortem/",
@@ -238,7 +241,7 @@ def test_overview_without_javascript(open_tab: TabOpener) -> None:
     assert tip_box["width"] > 50, tip_box
 
     # Times stay in UTC, "Updated" stays absolute, the stale banner stays hidden.
-    assert page.locator(".sg-local").count() == 0
+    assert page.locator(".sg-utc").count() == 0
     updated = page.get_by_role("contentinfo").locator("time")
     assert updated.inner_text() == "Nov 30, 2026, 12:00 UTC"
     assert updated.get_attribute("datetime") == "2026-11-30T12:00:00Z"
@@ -275,22 +278,89 @@ def test_overview_without_javascript(open_tab: TabOpener) -> None:
 # (3) What the script adds -----------------------------------------------------------
 
 
-def test_local_times_are_added_in_the_readers_time_zone(open_tab: TabOpener) -> None:
-    tab = open_tab("", timezone_id="Europe/Paris")
+# Each reader's time of two moments, as a person reads them off a time-zone table: one in
+# winter on the overview (Nov 30, 09:40 UTC) and one in summer time on a past incident's
+# page (Oct 3, 18:47 UTC), whose day is the next one in India.
+WINTER = "2026-11-30T09:40:00Z"
+SUMMER = "2026-10-03T18:47:30Z"
+OUTAGE = "incidents/2026-10-03-website-outage/"
+LOCAL_TIMES = {
+    "Europe/Paris": ("10:40 CET", "20:47 CEST", False),
+    "America/New_York": ("04:40 EST", "14:47 EDT", False),
+    "Asia/Kolkata": ("15:10 IST", "00:17 IST", True),
+}
+LANGUAGES = {
+    # page language: reader's locale, and how the dates of the two moments are written
+    "en": ("en-US", ("Nov 30, 2026", "Oct 3, 2026", "Oct 4, 2026")),
+    "fr": ("fr-FR", ("30 nov. 2026", "3 oct. 2026", "4 oct. 2026")),
+}
+
+
+@pytest.fixture(scope="module")
+def french_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same example site with ``theme.language: fr``."""
+    root = tmp_path_factory.mktemp("french")
+    for name in ("components.yml", "incidents", "pages", "theme"):
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+    mkdocs = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  language: en\n" in mkdocs
+    (root / "mkdocs.yml").write_text(mkdocs.replace("  language: en\n", "  language: fr\n"))
+    with serve(build_site(root, root / "site", NOW).site_dir) as url:
+        yield url
+
+
+def shown(tab: Tab, moment: str) -> str:
+    """A time as the reader sees it: the <time> and what the script put beside it."""
+    element = tab.page.locator(f'time[datetime="{moment}"]').first
+    text = element.evaluate("e => e.textContent + (e.nextSibling ? e.nextSibling.textContent : '')")
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("zone", LOCAL_TIMES)
+def test_local_times_are_written_in_the_readers_time_zone(
+    open_tab: TabOpener, french_site_url: str, site_url: str, language: str, zone: str
+) -> None:
+    locale, (winter_day, summer_day, next_day) = LANGUAGES[language]
+    winter, summer, crosses_midnight = LOCAL_TIMES[zone]
+    base_url = french_site_url if language == "fr" else site_url
+    tab = open_tab("", timezone_id=zone, locale=locale, base_url=base_url)
     require_script_ran(tab)
     page = tab.page
-    assert page.locator(".sg-local").count() == page.locator("time[data-local]").count() > 0
-    local = page.locator('time[datetime="2026-11-30T09:40:00Z"] + .sg-local').first
-    assert "10:40" in local.inner_text()
-    assert "GMT+1" in local.inner_text()
-    # The UTC time itself is kept.
-    assert page.locator('time[datetime="2026-11-30T09:40:00Z"]').first.inner_text() == (
-        "Nov 30, 2026, 09:40 UTC"
-    )
+    # Every time, the reader's first with its zone's name, UTC beside it.
+    assert page.locator(".sg-utc").count() == page.locator("time[data-local]").count() > 0
+    assert shown(tab, WINTER) == f"{winter_day}, {winter} (09:40 UTC)"
+    # Never an offset where the zone has a name, never "GMT+1" at all.
+    assert not re.search(r"(GMT|UTC)[+\-\u2212]\d", page.locator("body").inner_text())
 
-    utc = open_tab("", timezone_id="UTC")
-    require_script_ran(utc)
-    assert utc.page.locator(".sg-local").count() == 0
+    tab.goto(OUTAGE)
+    require_script_ran(tab)
+    if crosses_midnight:  # the UTC day is told when it is not the reader's
+        assert shown(tab, SUMMER) == f"{next_day}, {summer} ({summer_day}, 18:47 UTC)"
+    else:
+        assert shown(tab, SUMMER) == f"{summer_day}, {summer} (18:47 UTC)"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_reader_in_utc_sees_utc_alone(
+    open_tab: TabOpener, french_site_url: str, site_url: str, language: str
+) -> None:
+    locale, (winter_day, _, _) = LANGUAGES[language]
+    base_url = french_site_url if language == "fr" else site_url
+    tab = open_tab("", timezone_id="UTC", locale=locale, base_url=base_url)
+    require_script_ran(tab)
+    assert tab.page.locator(".sg-utc").count() == 0
+    assert shown(tab, WINTER).startswith(f"{winter_day}, 09:40 UTC")
+
+
+def test_a_zone_without_a_common_name_is_told_by_its_offset(open_tab: TabOpener) -> None:
+    tab = open_tab("", timezone_id="Asia/Tokyo", locale="en-US")
+    require_script_ran(tab)
+    assert shown(tab, WINTER) == "Nov 30, 2026, 18:40 UTC+9 (09:40 UTC)"
 
 
 def test_the_header_subscribe_link_explains_every_way_to_follow(open_tab: TabOpener) -> None:
@@ -316,6 +386,28 @@ def test_the_header_subscribe_link_explains_every_way_to_follow(open_tab: TabOpe
     footer = page.get_by_role("contentinfo")
     assert footer.get_by_role("link").count() == 1
     assert "Atom" not in footer.inner_text()
+
+
+def test_a_component_page_tells_how_to_follow_it_in_plain_words(open_tab: TabOpener) -> None:
+    tab = open_tab(PAGES["component"], java_script_enabled=False)
+    page = tab.page
+    follow = page.get_by_role("region", name="Follow Webhooks")
+    assert "only about the incidents and maintenance that affect Webhooks" in follow.inner_text()
+    assert "Subscribe to" not in page.get_by_role("main").inner_text()
+    links = follow.get_by_role("link")
+    hrefs = [links.nth(i).evaluate("a => a.href") for i in range(links.count())]
+    assert [h.rsplit("/", 1)[-1] for h in hrefs[:3]] == [
+        "feed.atom",
+        "feed.rss",
+        "maintenance.ics",
+    ]
+    assert all("/components/webhooks/" in h for h in hrefs[:3])
+    for href in hrefs:
+        assert page.request.get(href).status == 200, href
+    # The rest is explained where every way to follow the page is.
+    follow.get_by_role("link", name="How to use them").click()
+    assert page.url.endswith("/subscribe/")
+    assert page.get_by_role("heading", name="For one component only").count() == 1
 
 
 def test_incident_and_postmortem_open_with_a_summary_line(open_tab: TabOpener) -> None:
@@ -368,6 +460,8 @@ def test_stale_banner_after_stale_after_minutes(open_tab: TabOpener) -> None:
     banner = stale.page.get_by_role("alert")
     assert banner.is_visible()
     assert "may be out of date" in banner.inner_text()
+    # Its time is written like every other (the context's reader is in Paris).
+    assert "updated Nov 30, 2026, 13:00 CET (12:00 UTC) and" in banner.inner_text()
 
 
 def test_stale_notice_sits_above_the_content_and_covers_nothing(open_tab: TabOpener) -> None:
@@ -499,7 +593,7 @@ def luminance(css_color: str) -> float:
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("page_type", ["overview", "incident"])
+@pytest.mark.parametrize("page_type", PAGES)
 def test_screenshot(open_tab: TabOpener, page_type: str, device: str, scheme: str) -> None:
     viewport = DEVICES[device]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

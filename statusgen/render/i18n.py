@@ -127,12 +127,21 @@ class Language:
         """A date as the language writes it: ``Nov 28, 2026``, ``28 nov. 2026``."""
         return format_date(day, format=style, locale=self.locale)
 
+    @property
+    def datetime_pattern(self) -> str:
+        """How a date, a time and a zone's name make one moment; status.js writes the
+        reader's local times with it too, so that every time on a page reads alike."""
+        return self.gettext("{date}, {time} {zone}")
+
     def format_datetime(self, moment: datetime) -> str:
-        """A time in UTC as the language writes it: ``Nov 28, 2026, 14:02 UTC``."""
+        """A time in UTC as the language writes it: ``Nov 28, 2026, 14:02 UTC``.
+        24-hour in every language, as on Statuspage's pages: a status page is read across
+        time zones and next to UTC, where a 24-hour clock is the custom (docs/site.md)."""
         moment = moment.astimezone(UTC)
-        return self.gettext("{date}, {time} UTC").format(
+        return self.datetime_pattern.format(
             date=format_date(moment.date(), format="medium", locale=self.locale),
             time=format_time(moment, format="HH:mm", tzinfo=UTC, locale=self.locale),
+            zone="UTC",
         )
 
     def format_duration(self, duration: timedelta) -> str:

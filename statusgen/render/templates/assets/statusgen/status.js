@@ -1,5 +1,5 @@
 // statusgen: progressive enhancement only. Everything is readable without it.
-// It adds each time in the reader's own time zone, "updated N minutes ago", and a
+// It writes each time in the reader's own time zone (UTC beside it), "updated N minutes ago", and a
 // warning when the page is older than the site allows (the build may have stopped),
 // and "Update overdue" when an incident's promised update time has passed.
 (function () {
@@ -10,19 +10,55 @@
   var staleAfter = parseInt(body.getAttribute("data-stale-after"), 10);
   var now = new Date();
 
-  // timeZoneName cannot be combined with dateStyle/timeStyle: spell the fields out.
-  var local = new Intl.DateTimeFormat(lang, {
-    year: "numeric", month: "short", day: "numeric",
-    hour: "2-digit", minute: "2-digit", timeZoneName: "short"
-  });
+  // Each time is written in UTC by the build; the reader also gets it in their own zone,
+  // first, with the zone's name, and UTC beside it: "Nov 30, 2026, 10:40 CET (09:40 UTC)".
+  // 24-hour in every language, as the build writes UTC times (see docs/site.md).
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  var pattern = body.getAttribute("data-time-format") || "{date}, {time} {zone}";
+  var dateIn = function (timeZone) {
+    return new Intl.DateTimeFormat(lang, { timeZone: timeZone, year: "numeric", month: "short", day: "numeric" });
+  };
+  var timeIn = function (timeZone) {
+    return new Intl.DateTimeFormat(lang, { timeZone: timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  };
+  var localDate = dateIn(zone), localTime = timeIn(zone);
+  var utcDate = dateIn("UTC"), utcTime = timeIn("UTC");
+  // The zone's short name. Intl knows an abbreviation only in the locales that use it
+  // (Europe/Paris is "CET" in en-GB but "GMT+1" in en-US and "UTC+1" in fr): try the
+  // page's language, the reader's own, then the English locales that have names for
+  // most zones; a zone none of them names is told by its offset, "UTC+5:30".
+  var base = lang.split("-")[0];
+  var namers = [lang].concat(
+    Array.prototype.filter.call(navigator.languages || [], function (l) { return l.split("-")[0] === base; }),
+    ["en-US", "en-GB", "en-IN", "en-AU", "en-ZA", "en-SG", "en-IE"]
+  ).map(function (locale) {
+    return new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: "short" });
+  });
+  var names = {};  // by UTC offset: a zone has one name in winter, another in summer
+  var zoneName = function (moment) {
+    var offset = moment.getTimezoneOffset();
+    if (names[offset]) return names[offset];
+    var found = namers.map(function (namer) {
+      return namer.formatToParts(moment).filter(function (p) { return p.type === "timeZoneName"; })[0].value;
+    });
+    // An abbreviation, "CET", "EST", "GMT", "AEDT", not an offset such as "GMT+1".
+    var name = found.filter(function (n) { return /^[A-Z]{2,5}$/.test(n); })[0];
+    return (names[offset] = name || found[0].replace(/^GMT/, "UTC"));
+  };
+  var fill = function (date, time, zoneLabel) {
+    return pattern.replace("{date}", date).replace("{time}", time).replace("{zone}", zoneLabel);
+  };
   if (zone !== "UTC" && zone !== "Etc/UTC") {
     document.querySelectorAll("time[data-local]").forEach(function (element) {
       var moment = new Date(element.getAttribute("datetime"));
       if (isNaN(moment)) return;
+      var utc = element.textContent;
+      element.textContent = fill(localDate.format(moment), localTime.format(moment), zoneName(moment));
       var span = document.createElement("span");
-      span.className = "sg-local";
-      span.textContent = " (" + local.format(moment) + ")";
+      span.className = "sg-utc";
+      // The UTC day is repeated only when it is not the local one.
+      span.textContent = " (" + (utcDate.format(moment) === localDate.format(moment)
+        ? utcTime.format(moment) + " UTC" : utc) + ")";
       element.after(span);
     });
   }
