@@ -1,11 +1,14 @@
-"""Maintenance calendars (statusgen.render.calendars), read back by icalendar and vobject and
-checked line by line against RFC 5545 (CRLF, folding at 75 octets, UTC times)."""
+"""Maintenance calendars (statusgen.render.calendars), read back by icalendar and vobject,
+checked line by line against RFC 5545 (CRLF, folding at 75 octets, UTC times), and by two
+independent validators: libical and ical.js (scripts/check-calendars-*)."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,10 @@ from statusgen.render.calendars import render_calendars
 from statusgen.render.context import RenderContext
 from statusgen.render.i18n import Language
 from statusgen.state.page import derive
+from statusgen.view.site_view import site_view
+from tests.browser import PROJECT, build_example
 from tests.conftest import RepoWriter
+from tests.npm import NPM_PREFIX, NpmMissing, npm_package
 from tests.test_statuspage import FILES, MAINTENANCE_IDS, NOW, SITE_URL
 
 UTC_TIME = re.compile(rb"^\d{8}T\d{6}Z$")
@@ -156,7 +162,7 @@ def test_times_are_utc(make_repo: RepoWriter) -> None:
     assert raw == {
         b"DTSTART": b"20261205T020000Z",
         b"DTEND": b"20261205T040000Z",
-        b"DTSTAMP": b"20261124T080000Z",
+        b"DTSTAMP": b"20261128T120000Z",
         b"CREATED": b"20261124T080000Z",
         b"LAST-MODIFIED": b"20261124T080000Z",
     }
@@ -164,6 +170,20 @@ def test_times_are_utc(make_repo: RepoWriter) -> None:
     event = events_of(data)[uid("m")]
     assert event.decoded("DTSTART") == datetime(2026, 12, 5, 2, tzinfo=UTC)
     assert event.decoded("DTSTART").utcoffset() == timedelta(0)
+
+
+def test_dtstamp_is_the_build_time_in_utc(make_repo: RepoWriter) -> None:
+    """RFC 5545 wants DTSTAMP in UTC: a `now` given with an offset (and the clock's
+    microseconds) is written as whole UTC seconds."""
+    root = make_repo({"m.md": maintenance("## 2026-11-24 09:00 UTC — scheduled\nAnnounced.\n")})
+    now = datetime(2026, 11, 28, 13, 0, 5, 123456, tzinfo=timezone(timedelta(hours=1)))
+
+    data = render_calendars(context_of(root, now))["maintenance.ics"]
+
+    assert b"\r\nDTSTAMP:20261128T120005Z\r\n" in data
+    assert events_of(data)[uid("m")].decoded("DTSTAMP") == datetime(
+        2026, 11, 28, 12, 0, 5, tzinfo=UTC
+    )
 
 
 # Properties -------------------------------------------------------------------------------
@@ -185,8 +205,9 @@ def test_event_properties(calendars: dict[str, bytes]) -> None:
     assert str(network["SUMMARY"]) == "Network maintenance"
     assert network.decoded("DTSTART") == datetime(2026, 11, 21, 2, tzinfo=UTC)
     assert network.decoded("DTEND") == datetime(2026, 11, 21, 4, tzinfo=UTC)
-    # DTSTAMP is the latest published update, not the clock.
-    assert network.decoded("DTSTAMP") == datetime(2026, 11, 21, 3, 30, tzinfo=UTC)
+    # DTSTAMP is when the calendar was built; LAST-MODIFIED the latest published update.
+    assert network.decoded("DTSTAMP") == NOW
+    assert network.decoded("LAST-MODIFIED") == datetime(2026, 11, 21, 3, 30, tzinfo=UTC)
     assert network.decoded("CREATED") == datetime(2026, 11, 18, 9, tzinfo=UTC)
     assert str(network["URL"]) == f"{SITE_URL}incidents/2026-11-21-network/"
     assert str(network["DESCRIPTION"]) == f"Done.\n\n{SITE_URL}incidents/2026-11-21-network/"
@@ -196,7 +217,8 @@ def test_event_properties(calendars: dict[str, bytes]) -> None:
 
     certs = events_of(calendars["maintenance.ics"])[uid("2026-11-30-certs")]
     assert certs["SEQUENCE"] == 0
-    assert certs.decoded("DTSTAMP") == datetime(2026, 11, 26, 9, tzinfo=UTC)
+    assert certs.decoded("DTSTAMP") == NOW
+    assert certs.decoded("LAST-MODIFIED") == datetime(2026, 11, 26, 9, tzinfo=UTC)
 
 
 def test_special_characters_survive_both_parsers(make_repo: RepoWriter) -> None:
@@ -213,6 +235,25 @@ def test_special_characters_survive_both_parsers(make_repo: RepoWriter) -> None:
     assert parsed.description.value.startswith(text)
 
 
+def test_description_is_plain_text(make_repo: RepoWriter) -> None:
+    """Calendar applications show DESCRIPTION as it is: no Markdown syntax and no hard
+    line breaks from the source, links with their address, lists one item a line."""
+    body = (
+        "We replace **core** switches in Frankfurt; see [the guide](/guide/) and\n"
+        "<https://example.com/why>. No downtime is `expected`.\n\n"
+        "- first step, written over\n  two lines\n- second step\n"
+    )
+    files = {"m.md": maintenance(f"## 2026-11-24 09:00 UTC — scheduled\n{body}")}
+    event = events_of(render_calendars(context_of(make_repo(files)))["maintenance.ics"])[uid("m")]
+
+    assert str(event["DESCRIPTION"]) == (
+        f"We replace core switches in Frankfurt; see the guide ({SITE_URL}guide/) and "
+        "https://example.com/why. No downtime is expected.\n\n"
+        "- first step, written over two lines\n- second step\n\n"
+        f"{SITE_URL}incidents/m/"
+    )
+
+
 # Stability and updates ---------------------------------------------------------------------
 
 
@@ -222,13 +263,19 @@ def test_a_rebuild_gives_identical_bytes(make_repo: RepoWriter) -> None:
     assert render_calendars(context_of(root)) == render_calendars(context_of(root))
 
 
-def test_time_passing_without_a_new_update_changes_nothing(make_repo: RepoWriter) -> None:
-    """From noon to 12:45 the CDN maintenance stays in progress and nothing is posted."""
+def test_time_passing_without_a_new_update_changes_only_dtstamp(make_repo: RepoWriter) -> None:
+    """From noon to 12:45 the CDN maintenance stays in progress and nothing is posted:
+    only DTSTAMP, the build's time, moves."""
     root = make_repo(FILES)
 
+    noon = render_calendars(context_of(root))
     later = render_calendars(context_of(root, NOW + timedelta(minutes=45)))
 
-    assert render_calendars(context_of(root)) == later
+    assert noon.keys() == later.keys()
+    for path, data in noon.items():
+        stamps = data.replace(b"DTSTAMP:20261128T120000Z", b"DTSTAMP:20261128T124500Z")
+        assert stamps == later[path], path
+    assert b"DTSTAMP:20261128T120000Z" in noon["maintenance.ics"]
 
 
 def test_uid_is_stable_and_sequence_grows_with_updates(make_repo: RepoWriter) -> None:
@@ -243,7 +290,7 @@ def test_uid_is_stable_and_sequence_grows_with_updates(make_repo: RepoWriter) ->
     assert set(before) == set(after) == {uid("db")}
     old, new = before[uid("db")], after[uid("db")]
     assert (old["SEQUENCE"], new["SEQUENCE"]) == (0, 1)
-    assert new.decoded("DTSTAMP") > old.decoded("DTSTAMP")
+    assert new.decoded("LAST-MODIFIED") > old.decoded("LAST-MODIFIED")
     assert new.decoded("DTSTART") == datetime(2026, 12, 5, 3, tzinfo=UTC)
     assert str(new["DESCRIPTION"]).startswith("Moved one hour later.")
 
@@ -316,6 +363,7 @@ def test_libical_finds_no_problem_in_any_calendar(tmp_path: Path, make_repo: Rep
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             written.append(target)
+    written += build_example(tmp_path / "example").rglob("*.ics")
     result = libical(*written)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
@@ -332,6 +380,65 @@ def test_libical_does_report_what_was_wrong(tmp_path: Path) -> None:
     result = libical(bad)
     assert result.returncode == 1
     assert "ORGANIZER" in result.stdout
+
+
+ICALJS_CHECK = LIBICAL_CHECK.parent / "check-calendars-icaljs"
+ICALJS_VERSION = "2.2.1"
+
+
+def icaljs(*paths: Path) -> subprocess.CompletedProcess[str]:
+    """ical.js's parser and the RFC 5545 checks of scripts/check-calendars-icaljs, with
+    ical.js installed from npm into .cache/npm on first use."""
+    node = shutil.which("node")
+    try:
+        npm_package("ical.js", ICALJS_VERSION)
+    except NpmMissing:
+        pytest.skip("npm not found: ical.js is installed from npm (scripts/test installs npm)")
+    if node is None:
+        pytest.skip("node not found: ical.js runs on Node.js (scripts/test installs npm)")
+    return subprocess.run(
+        [node, str(ICALJS_CHECK), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "ICALJS_PREFIX": str(NPM_PREFIX)},
+    )
+
+
+def test_icaljs_finds_no_problem_in_any_calendar_of_the_example_site(tmp_path: Path) -> None:
+    site = build_example(tmp_path)
+    calendars = sorted(site.rglob("*.ics"))
+    assert len(calendars) == 1 + len(site_view(load_site(PROJECT)).catalog.components)
+    assert any(b"BEGIN:VEVENT" not in c.read_bytes() for c in calendars), "an empty calendar"
+
+    result = icaljs(*calendars)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_icaljs_does_report_what_rfc_5545_forbids(tmp_path: Path) -> None:
+    """A control: an empty calendar, a VEVENT without DTSTAMP whose DTEND comes before its
+    DTSTART, and a file that does not parse."""
+    empty = tmp_path / "empty.ics"
+    empty.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n")
+    event = tmp_path / "event.ics"
+    event.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a@x\r\n"
+        b"DTSTART:20261201T020000Z\r\nDTEND:20261201T010000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    broken = tmp_path / "broken.ics"
+    broken.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nEND:VCALENDAR\r\n")
+
+    result = icaljs(empty, event, broken)
+
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{empty}: VCALENDAR: no component",
+        f"{event}: VCALENDAR > VEVENT: DTSTAMP appears 0 times, must once",
+        f"{event}: VCALENDAR > VEVENT a@x: DTEND is not after DTSTART",
+        f"{broken}: not parsed: invalid ical body. component began but did not end",
+    ]
 
 
 def test_every_calendar_has_a_component_and_no_method(make_repo: RepoWriter) -> None:

@@ -18,7 +18,7 @@ import pytest
 from statusgen.content.config import SiteConfig
 from statusgen.content.loader import load_site
 from statusgen.render.i18n import Language
-from statusgen.render.markup import plain_text
+from statusgen.render.markup import MarkdownRenderer, plain_text, text_of_html
 from statusgen.site.build import build_site
 from statusgen.workflow.notices import find_notices
 from statusgen.workflow.notify.messages import Composer
@@ -220,6 +220,22 @@ def test_plain_text_keeps_text_and_drops_every_tag() -> None:
     assert plain_text("<script>alert(1)</script>after") == "after"
     assert plain_text("see <https://example.com/x>") == "see https://example.com/x"
     assert plain_text("&lt;script&gt;") == "&lt;script>", "entities never become a tag"
+
+
+def test_text_of_html_leaves_nothing_that_opens_a_tag() -> None:
+    """The calendar's text of an update: what was escaped in the HTML stays text."""
+    renderer = MarkdownRenderer()
+
+    def text(markdown_text: str) -> str:
+        return text_of_html(renderer.html(markdown_text), "https://s.example/")
+
+    assert text("&lt;script&gt;alert(1)") == "&lt;script>alert(1)"
+    assert text("<script>alert(1)</script>after") == "after"
+    assert text("a < b, [x](javascript:alert(1))") == "a < b, x", "no unsafe address"
+    assert text("| a | b |\n|---|---|\n| 1 | 2 |\n") == "a | b\n1 | 2"
+    assert (
+        text("3. three\n4. four\n\n```\n  code <b>\n```\n") == "3. three\n4. four\n\n  code &lt;b>"
+    )
 
 
 def test_validate_accepts_the_hostile_file(make_repo: RepoWriter) -> None:

@@ -21,11 +21,9 @@ import pytest
 
 from statusgen.content.config import read_site_config
 from tests.browser import PROJECT, build_example
+from tests.npm import NpmMissing, npm_package
 
 VNU_VERSION = "26.9.27"
-NPM_PREFIX = PROJECT / ".cache" / "npm"
-VNU_PACKAGE = NPM_PREFIX / "node_modules" / "vnu-jar"
-VNU_JAR = VNU_PACKAGE / "build" / "dist" / "vnu.jar"
 
 # A page with a known error, checked in the same run: proves the checker and the
 # parsing of its report work.
@@ -59,33 +57,13 @@ def css_files(site: Path) -> list[Path]:
 
 def ensure_vnu() -> Path:
     """``vnu.jar`` of ``VNU_VERSION``, installed with npm into .cache/npm if missing."""
-    manifest = VNU_PACKAGE / "package.json"
-    if (
-        VNU_JAR.is_file()
-        and manifest.is_file()
-        and json.loads(manifest.read_text(encoding="utf-8")).get("version") == VNU_VERSION
-    ):
-        return VNU_JAR
-    npm = shutil.which("npm")
-    if npm is None:
+    try:
+        jar = npm_package("vnu-jar", VNU_VERSION) / "build" / "dist" / "vnu.jar"
+    except NpmMissing:
         pytest.fail("npm not found: the Nu HTML Checker is installed from npm (vnu-jar)")
-    NPM_PREFIX.mkdir(parents=True, exist_ok=True)
-    command = [
-        npm,
-        "install",
-        "--prefix",
-        str(NPM_PREFIX),
-        "--no-audit",
-        "--no-fund",
-        "--save-exact",
-        # Its postinstall script would download a Java runtime; the system's Java is used.
-        "--ignore-scripts",
-        f"vnu-jar@{VNU_VERSION}",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
-    if result.returncode != 0 or not VNU_JAR.is_file():
-        pytest.fail(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    return VNU_JAR
+    if not jar.is_file():
+        pytest.fail(f"{jar}: missing from the vnu-jar package")
+    return jar
 
 
 @pytest.fixture(scope="module")

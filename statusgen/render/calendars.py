@@ -2,22 +2,23 @@
 
 Subscribers add ``maintenance.ics`` to their calendar application, which polls it; each
 maintenance is a VEVENT over its announced window. Every value comes from the content
-(the window, the published updates), never from the clock, so that a rebuild without a
-change gives the same bytes and a calendar is not rewritten for nothing. The
-``icalendar`` package escapes text, folds lines at 75 octets and ends them with CRLF.
+(the window, the published updates) except DTSTAMP, which is when the calendar was built:
+the build's ``now``, never the clock, so that a build with a fixed ``--now`` gives the same
+bytes. The ``icalendar`` package escapes text, folds lines at 75 octets and ends them
+with CRLF.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, Timezone, TimezoneStandard, vDuration
 
 from statusgen.core.model import Maintenance
 from statusgen.render.context import RenderContext
-from statusgen.render.markup import plain_text
+from statusgen.render.markup import text_of_html
 from statusgen.render.urls import component_path, incident_path
 from statusgen.state.events import EventState
 
@@ -75,8 +76,7 @@ class CalendarBuilder:
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         # No METHOD: a published calendar is not an iTIP message (METHOD:PUBLISH would
-        # require an ORGANIZER on every event, libical checks it). Without METHOD,
-        # RFC 5545 makes DTSTAMP the time an event was last revised, as written below.
+        # require an ORGANIZER on every event, libical checks it).
         calendar.add("x-wr-calname", name)
         calendar.add("name", name)
         if self.context.config.description:
@@ -99,19 +99,23 @@ class CalendarBuilder:
         names = [self.context.state.site.catalog.component(c).name for c in maintenance.components]
         event = Event()
         event.add("uid", f"{maintenance.id}@{self.host}")
-        # The latest published update is when this VEVENT last changed: DTSTAMP and
-        # LAST-MODIFIED from the content keep a rebuild byte-identical, and SEQUENCE
-        # grows by one with each update so that clients replace their copy.
-        event.add("dtstamp", state.updated_at)
+        # DTSTAMP is when this copy of the event was written out: the build's now, in
+        # UTC as RFC 5545 requires (whole seconds: the clock's microseconds are noise).
+        # LAST-MODIFIED is when the event itself last changed, its latest published
+        # update, and SEQUENCE grows by one with each update so that clients replace
+        # their copy.
+        event.add("dtstamp", self.context.state.now.astimezone(UTC).replace(microsecond=0))
         event.add("created", state.created_at)
         event.add("last-modified", state.updated_at)
         event.add("sequence", len(state.updates) - 1)
         event.add("dtstart", maintenance.scheduled_start)
         event.add("dtend", maintenance.scheduled_end)
         event.add("summary", maintenance.title)
-        # Markdown is written to be read as plain text: the latest update as written,
-        # then the page, since many applications do not show the URL property.
-        event.add("description", f"{plain_text(state.last_update.body)}\n\n{url}".lstrip())
+        # Applications show DESCRIPTION as it is: the latest update as plain text (no
+        # Markdown syntax, no hard line breaks), then the page, since many applications
+        # do not show the URL property.
+        text = text_of_html(self.context.markdown.html(state.last_update.body), self.base)
+        event.add("description", f"{text}\n\n{url}".lstrip())
         event.add("url", url)
         event.add("status", "CANCELLED" if state.is_cancelled else "CONFIRMED")
         # Maintenance is information, not a meeting: it must not mark anyone busy.

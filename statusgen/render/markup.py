@@ -10,9 +10,11 @@ quotes, tables, links (http, https, mailto and relative) and images from the sit
 itself. Everything else goes: scripts and styles with their content, event handlers,
 frames, forms, ``javascript:`` and ``data:`` URLs, comments.
 
-Outputs that carry the Markdown itself rather than HTML (the API's update bodies,
-calendar descriptions, chat notifications) get :func:`plain_text`: the same Markdown
-with every HTML tag taken out, so that no consumer that renders it can run markup.
+Outputs that carry the Markdown itself rather than HTML (the API's update bodies, chat
+notifications) get :func:`plain_text`: the same Markdown with every HTML tag taken out,
+so that no consumer that renders it can run markup. Calendar descriptions, which
+applications show as they are, get :func:`text_of_html` of the rendered HTML: paragraphs
+unwrapped, no Markdown syntax left.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ import functools
 import html
 import re
 from collections.abc import Mapping, Sequence
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin
 
 import markdown
 import nh3
@@ -88,6 +92,102 @@ def plain_text(markdown_text: str) -> str:
     (but not that of scripts and styles), and nothing left can open a tag."""
     text = nh3.clean(_AUTOLINK.sub(r"\1", markdown_text), tags=set())
     return _TAG_START.sub("&lt;", html.unescape(text))
+
+
+def text_of_html(sanitised: str, base: str) -> str:
+    """Sanitised HTML (:meth:`MarkdownRenderer.html`) as plain text: one line per
+    paragraph (the hard line breaks of the Markdown source are gone), list items as
+    ``- item`` or ``1. item``, table cells separated by ``|``, code blocks as written, a
+    link as ``text (address)``, relative addresses resolved against ``base``."""
+    writer = _TextWriter(base)
+    writer.feed(sanitised)
+    writer.close()
+    return writer.text()
+
+
+# The HTML-to-text libraries write links as Markdown again (inscriptis, GPL-licensed
+# html2text) or drop their addresses (html-text); the sanitised HTML has few tags.
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "blockquote", "pre", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "hr"}
+)
+_LINE_TAGS = frozenset({"li", "tr", "dt", "dd", "br", "caption"})
+_SPACES = re.compile(r"\s+")
+
+
+class _TextWriter(HTMLParser):
+    def __init__(self, base: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self._base = base
+        self._out: list[str] = []
+        self._lists: list[int | None] = []  # None for <ul>, else the next item's number
+        self._links: list[tuple[str, int]] = []  # the address and where its text starts
+        self._first_cell = True
+        self._in_pre = 0
+        # Just after a list item's marker: a paragraph inside the item stays on its line.
+        self._after_marker = False
+
+    def _break(self, separator: str) -> None:
+        if not self._after_marker:
+            self._out.append(separator)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag in _BLOCK_TAGS:
+            self._break("\n\n")
+        elif tag in _LINE_TAGS:
+            self._break("\n")
+        if tag == "pre":
+            self._in_pre += 1
+        elif tag in ("ul", "ol"):
+            start = values.get("start", "1")
+            self._lists.append(None if tag == "ul" else int(start) if start.isdigit() else 1)
+        elif tag == "li" and self._lists:
+            number = self._lists[-1]
+            self._out.append("- " if number is None else f"{number}. ")
+            if number is not None:
+                self._lists[-1] = number + 1
+            self._after_marker = True
+        elif tag == "tr":
+            self._first_cell = True
+        elif tag in ("td", "th"):
+            if not self._first_cell:
+                self._out.append(" | ")
+                self._out[-2:-1] = ["".join(self._out[-2:-1]).rstrip(" ")]
+            self._first_cell = False
+        elif tag == "a":
+            self._links.append((values.get("href", ""), len(self._out)))
+        elif tag == "img":
+            self.handle_data(values.get("alt", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self._break("\n\n")
+        if tag == "pre":
+            self._in_pre -= 1
+        elif tag in ("ul", "ol") and self._lists:
+            self._lists.pop()
+        elif tag == "a" and self._links:
+            href, start = self._links.pop()
+            text = "".join(self._out[start:]).strip()
+            address = urljoin(self._base, href)
+            # An autolink's text is its address already; an anchor means nothing outside.
+            if href and not href.startswith("#") and address not in (text, f"mailto:{text}"):
+                self._out.append(f" ({address})")
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_pre:
+            data = _SPACES.sub(" ", data)
+            written = "".join(self._out[-2:])
+            if not written or written.endswith("\n") or self._after_marker:
+                data = data.lstrip()
+        if data:
+            self._out.append(data)
+            self._after_marker = False
+
+    def text(self) -> str:
+        lines = "\n".join(line.rstrip() for line in "".join(self._out).split("\n"))
+        # As for plain_text: nothing left can open a tag in an application that renders it.
+        return _TAG_START.sub("&lt;", re.sub(r"\n{3,}", "\n\n", lines).strip())
 
 
 class MarkupError(Exception):
