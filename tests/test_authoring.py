@@ -1123,7 +1123,8 @@ def test_init_writes_a_repository_that_validates_and_builds(tmp_path: Path) -> N
     assert head.lstrip().startswith("{#")  # all of it is a comment
     assert head.rstrip().endswith("#}")
     assert "--sg-brand" in head
-    assert "/site/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+    ignored = (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert {"/site/", "/.cache/"} <= set(ignored)  # the built site, the Markdown cache
     readme = (target / "README.md").read_text(encoding="utf-8")
     assert "statusgen new" in readme
     assert "statusgen resolve" in readme

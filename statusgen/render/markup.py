@@ -19,17 +19,24 @@ unwrapped, no Markdown syntax left.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import html
+import json
 import re
+import sqlite3
+import sys
 from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 import markdown
 import nh3
 
+from statusgen import __version__
 from statusgen.core.errors import ContentError
 from statusgen.core.model import Site
 
@@ -212,28 +219,165 @@ class MarkupError(Exception):
 
 class MarkdownRenderer:
     """Converts Markdown to sanitised HTML with one reusable converter, remembering
-    each result."""
+    each result, and with ``cache`` (a file) keeping the results between builds."""
 
     def __init__(
         self,
         extensions: Sequence[Any] = DEFAULT_EXTENSIONS,
         configs: Mapping[str, Mapping[str, Any]] | None = None,
+        *,
+        cache: Path | None = None,
     ) -> None:
         self._converter = markdown.Markdown(
             extensions=list(extensions), extension_configs=dict(configs or {})
         )
         self._cache: dict[str, str] = {}
+        settings = _settings(extensions, configs or {})
+        self._stored = (
+            None if cache is None or settings is None else StoredMarkdown(cache, settings)
+        )
 
     def html(self, text: str) -> str:
         """The HTML of a Markdown text (empty for an empty text)."""
         if not text.strip():
             return ""
-        if text not in self._cache:
-            try:
-                converted = self._converter.reset().convert(text)
-            # Any exception: extensions are third-party code, and recursion limits can
-            # be reached by texts that no validator foresees.
-            except Exception as error:
-                raise MarkupError(text, error) from error
-            self._cache[text] = sanitize(converted)
-        return self._cache[text]
+        found = self._cache.get(text)
+        if found is None:
+            found = self._cache[text] = self._render(text)
+        return found
+
+    def _render(self, text: str) -> str:
+        stored = self._stored
+        if stored is not None and (found := stored.get(text)) is not None:
+            return found
+        try:
+            converted = self._converter.reset().convert(text)
+        # Any exception: extensions are third-party code, and recursion limits can
+        # be reached by texts that no validator foresees.
+        except Exception as error:
+            raise MarkupError(text, error) from error
+        html = sanitize(converted)
+        if stored is not None:
+            stored.add(text, html)
+        return html
+
+    def save(self, *, prune: bool) -> None:
+        """Keep what was rendered for the next builds; with ``prune`` (a whole build,
+        which asked for every text), forget the texts no recent build used."""
+        if self._stored is not None:
+            self._stored.save(prune=prune)
+
+
+def _settings(extensions: Sequence[Any], configs: Mapping[str, Any]) -> str | None:
+    """What a rendered text depends on besides the text, as a string: the versions of
+    statusgen, Markdown, nh3 and the extensions' packages, this module (the sanitiser's
+    policy), the extensions and their options. None when a setting has no stable
+    description (an object given as an extension or an option): no cache then, rather
+    than risk another setting's HTML."""
+    packages = {e.split(".")[0] for e in extensions if isinstance(e, str)} | {"markdown", "nh3"}
+    versions = {name: str(getattr(sys.modules.get(name), "__version__", "")) for name in packages}
+    module = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    described = [__version__, module, versions, list(extensions), configs]
+    try:
+        return json.dumps(described, sort_keys=True, default=_describe)
+    except TypeError:
+        return None
+
+
+def _describe(value: object) -> str:
+    """A function or class named in an extension's options (``!!python/name:``), by its
+    name; anything else has no stable description."""
+    module, name = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
+    if module is None or name is None:
+        raise TypeError(f"{type(value).__name__} is not described")
+    return f"{module}.{name}"
+
+
+class StoredMarkdown:
+    """Rendered texts kept in one SQLite file between builds, by the hash of the
+    settings and the text: a new setting or version never reuses another's HTML.
+
+    It is only ever a shortcut: a missing, corrupt, locked or read-only file is as good
+    as an empty one (the text is rendered again, with the same bytes), and never an
+    error. One file, not one per text (inodes cost on the disks sites are built on); it
+    holds only what the last :data:`KEPT_BUILDS` builds used, so edits do not make it
+    grow.
+    """
+
+    KEPT_BUILDS = 3
+    """Builds of other views (an audience's, drills shown) use some other texts: a few
+    builds in turn keep each view's texts."""
+
+    def __init__(self, path: Path, settings: str) -> None:
+        self.path = path
+        self._prefix = hashlib.sha256(settings.encode()).digest()
+        self._entries: dict[str, str] | None = None
+        self._used: set[str] = set()
+        self._new: dict[str, str] = {}
+        self._broken = False
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(self._prefix + text.encode()).hexdigest()
+
+    def get(self, text: str) -> str | None:
+        if self._entries is None:
+            self._entries = self._load()
+        key = self._key(text)
+        self._used.add(key)
+        return self._entries.get(key)
+
+    def add(self, text: str, html: str) -> None:
+        self._new[self._key(text)] = html
+
+    def _load(self) -> dict[str, str]:
+        """Every stored text, read at once (one query is far cheaper than one a text)."""
+        if not self.path.is_file():
+            return {}
+        try:
+            with contextlib.closing(self._connect()) as connection:
+                return dict(
+                    connection.execute("SELECT key, html FROM markdown WHERE typeof(html) = 'text'")
+                )
+        except (sqlite3.Error, OSError):
+            self._broken = True  # rewritten from scratch when saved
+            return {}
+
+    def _connect(self) -> sqlite3.Connection:
+        # Another build holding the file: wait briefly, then do without.
+        return sqlite3.connect(self.path, timeout=1, isolation_level=None)
+
+    def save(self, *, prune: bool) -> None:
+        if not self._new and not prune:
+            return
+        try:
+            if self._broken:
+                self.path.unlink(missing_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.closing(self._connect()) as connection:
+                self._write(connection, prune=prune)
+        except (sqlite3.Error, OSError):
+            pass  # a cache that cannot be written is only a slower next build
+        self._new = {}
+
+    def _write(self, connection: sqlite3.Connection, *, prune: bool) -> None:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS markdown"
+            " (key TEXT PRIMARY KEY, html TEXT NOT NULL, build INTEGER NOT NULL) WITHOUT ROWID"
+        )
+        connection.execute("BEGIN IMMEDIATE")
+        # The file's user_version counts the builds that pruned it.
+        (build,) = connection.execute("PRAGMA user_version").fetchone()
+        if prune:
+            build += 1
+        connection.executemany(
+            "INSERT OR REPLACE INTO markdown VALUES (?, ?, ?)",
+            ((key, html, build) for key, html in self._new.items()),
+        )
+        if prune:
+            connection.executemany(
+                "UPDATE markdown SET build = ? WHERE key = ?",
+                ((build, key) for key in self._used - self._new.keys()),
+            )
+            connection.execute("DELETE FROM markdown WHERE build <= ?", (build - self.KEPT_BUILDS,))
+            connection.execute(f"PRAGMA user_version = {int(build)}")
+        connection.execute("COMMIT")

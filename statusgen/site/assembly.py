@@ -46,6 +46,9 @@ TEMPLATES_DIR = Path(__file__).parents[1] / "render" / "templates"
 NO_DOCS_DIR = Path(__file__).parent / "no_docs"
 """An empty folder (but for a hidden file, which MkDocs skips), the docs_dir of a site
 without hand-written pages."""
+CACHE_FILE = Path(".cache") / "statusgen" / "markdown.sqlite"
+"""Where builds keep rendered Markdown (option ``cache``), relative to mkdocs.yml: in the
+repository, so that it goes with it (and with a CI cache of it); git-ignored."""
 log = logging.getLogger("mkdocs.plugins.statusgen")
 
 
@@ -181,7 +184,11 @@ def render_context(
             uptime_days=options.uptime_days,
         ),
         config=settings,
-        markdown=MarkdownRenderer(config.markdown_extensions, config.mdx_configs),
+        markdown=MarkdownRenderer(
+            config.markdown_extensions,
+            config.mdx_configs,
+            cache=Path(config.config_file_path).parent / CACHE_FILE if options.cache else None,
+        ),
         language=language,
     )
 

@@ -93,6 +93,8 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
             self.timings["pages"] = time.perf_counter() - started
             started = time.perf_counter()
             generated = pages | render_outputs(self.context)
+            # Every text of the site has been rendered: the cache keeps just those.
+            self.context.markdown.save(prune=True)
         except MarkupError as error:
             found = ContentErrors([error.locate(self.context.state.site)])
             raise PluginError(f"statusgen: the status repository has errors:\n{found}") from None

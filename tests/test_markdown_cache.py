@@ -1,0 +1,85 @@
+"""The Markdown cache between builds (``MarkdownRenderer(cache=...)``): reused only for
+the same text and settings, never an error when broken, and no larger than what recent
+builds used."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from statusgen.render.markup import MarkdownRenderer, StoredMarkdown
+
+TEXT = "We are **investigating** errors.\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+OTHER = "A fix has been *deployed*."
+
+
+def stored(path: Path) -> dict[str, str]:
+    with sqlite3.connect(path) as connection:
+        return dict(connection.execute("SELECT key, html FROM markdown"))
+
+
+def mark_everything(path: Path, html: str) -> None:
+    """Change every stored HTML, to see whether a renderer reads the file."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE markdown SET html = ?", (html,))
+
+
+def test_a_second_renderer_reads_what_the_first_saved(tmp_path: Path) -> None:
+    cache = tmp_path / ".cache" / "markdown.sqlite"
+    first = MarkdownRenderer(cache=cache)
+    expected = first.html(TEXT)
+    first.save(prune=True)
+    assert list(stored(cache).values()) == [expected]
+    mark_everything(cache, "<p>from the cache</p>")
+    assert MarkdownRenderer(cache=cache).html(TEXT) == "<p>from the cache</p>"
+    assert MarkdownRenderer().html(TEXT) == expected
+
+
+def test_other_settings_never_reuse_the_html(tmp_path: Path) -> None:
+    cache = tmp_path / "markdown.sqlite"
+    renderer = MarkdownRenderer(cache=cache)
+    renderer.html(TEXT)
+    renderer.save(prune=False)
+    mark_everything(cache, "<p>from the cache</p>")
+    without_tables = MarkdownRenderer(["fenced_code"], cache=cache)
+    assert without_tables.html(TEXT) == MarkdownRenderer(["fenced_code"]).html(TEXT)
+    assert "<table>" not in without_tables.html(TEXT)
+
+
+def test_an_option_without_a_stable_description_goes_without_a_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "markdown.sqlite"
+    configs = {"toc": {"slugify": object()}}
+    renderer = MarkdownRenderer(["toc"], configs, cache=cache)
+    renderer.html(TEXT)
+    renderer.save(prune=True)
+    assert not cache.exists()
+
+
+def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path: Path) -> None:
+    cache = tmp_path / "markdown.sqlite"
+    cache.write_bytes(b"not a database" * 100)
+    renderer = MarkdownRenderer(cache=cache)
+    assert renderer.html(TEXT) == MarkdownRenderer().html(TEXT)
+    renderer.save(prune=True)
+    assert list(stored(cache).values()) == [MarkdownRenderer().html(TEXT)]
+
+
+def test_an_unwritable_cache_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("in the way")
+    renderer = MarkdownRenderer(cache=tmp_path / "a-file" / "markdown.sqlite")
+    assert renderer.html(TEXT) == MarkdownRenderer().html(TEXT)
+    renderer.save(prune=True)
+
+
+def test_texts_no_recent_build_used_are_forgotten(tmp_path: Path) -> None:
+    cache = tmp_path / "markdown.sqlite"
+    renderer = MarkdownRenderer(cache=cache)
+    renderer.html(TEXT), renderer.html(OTHER)
+    renderer.save(prune=True)
+    assert len(stored(cache)) == 2
+    for build in range(StoredMarkdown.KEPT_BUILDS):
+        assert len(stored(cache)) == 2, build  # another view's builds may need it
+        renderer = MarkdownRenderer(cache=cache)
+        renderer.html(TEXT)
+        renderer.save(prune=True)
+    assert list(stored(cache).values()) == [MarkdownRenderer().html(TEXT)]
