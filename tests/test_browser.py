@@ -436,8 +436,10 @@ def test_a_maintenance_card_labels_its_posting_time(open_tab: TabOpener) -> None
     card = tab.page.get_by_role("link", name="Search index rebuild").locator(
         "xpath=ancestor::article"
     )
-    meta = " ".join(card.locator(".sg-card__meta").inner_text().split())
-    assert re.search(r"Posted \w{3} \d+, 2026, \d\d:\d\d UTC · Window:", meta), meta
+    window, posted = (" ".join(m.split()) for m in card.locator(".sg-card__meta").all_inner_texts())
+    # The window first, the posting time on its own labelled line.
+    assert window == "In progress · Window: Nov 30, 2026, 10:00 UTC → Nov 30, 2026, 16:00 UTC"
+    assert re.fullmatch(r"Posted \w{3} \d+, 2026, \d\d:\d\d UTC", posted), posted
 
 
 def test_updated_time_becomes_relative(open_tab: TabOpener) -> None:
@@ -490,6 +492,17 @@ def test_the_banner_is_the_status_colour_and_readable(open_tab: TabOpener, schem
     light, dark = sorted((luminance(background), luminance(text)), reverse=True)
     assert (light + 0.05) / (dark + 0.05) >= 4.5  # WCAG AA for its words
     assert banner.inner_text() == "Major Service Outage"
+    # Its icon is a shape in the words' colour with a mark in the band's (the symbol
+    # strokes its mark with --sg-on-status): not a blank shape.
+    mark = banner.locator(".sg-banner__icon").evaluate(
+        """icon => {
+            const probe = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+            probe.style.fill = "var(--sg-on-status)";
+            icon.appendChild(probe);
+            return [getComputedStyle(icon).color, getComputedStyle(probe).fill];
+        }"""
+    )
+    assert mark == [text, background]
 
 
 def test_uptime_days_open_by_keyboard_and_tap_inside_the_viewport(open_tab: TabOpener) -> None:
