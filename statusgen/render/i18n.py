@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_percent
 from babel.support import Translations
 from babel.units import format_unit
 
@@ -84,6 +85,17 @@ class Language:
         self.translations = _translations(str(self.locale))
         self.translated = isinstance(self.translations, Translations)
         """Whether statusgen's words have a catalog in this language."""
+        self._formatted: dict[Hashable, str] = {}
+
+    def _once(self, key: Hashable, make: Callable[[], str]) -> str:
+        """``make()``, computed once per ``key`` by this Language. Babel takes tens of
+        microseconds a date or number, and a site shows the same days, times and figures
+        on many pages and outputs. Each build makes its own Language, so nothing is kept
+        from one build (or language) to the next."""
+        found = self._formatted.get(key)
+        if found is None:
+            found = self._formatted[key] = make()
+        return found
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -125,7 +137,9 @@ class Language:
 
     def format_date(self, day: date, style: str = "medium") -> str:
         """A date as the language writes it: ``Nov 28, 2026``, ``28 nov. 2026``."""
-        return format_date(day, format=style, locale=self.locale)
+        return self._once(
+            ("date", day, style), lambda: format_date(day, format=style, locale=self.locale)
+        )
 
     @property
     def datetime_pattern(self) -> str:
@@ -138,10 +152,12 @@ class Language:
         24-hour in every language, as on Statuspage's pages: a status page is read across
         time zones and next to UTC, where a 24-hour clock is the custom (docs/site.md)."""
         moment = moment.astimezone(UTC)
+        time = self._once(
+            ("time", moment.hour, moment.minute),  # all that "HH:mm" shows
+            lambda: format_time(moment, format="HH:mm", tzinfo=UTC, locale=self.locale),
+        )
         return self.datetime_pattern.format(
-            date=format_date(moment.date(), format="medium", locale=self.locale),
-            time=format_time(moment, format="HH:mm", tzinfo=UTC, locale=self.locale),
-            zone="UTC",
+            date=self.format_date(moment.date()), time=time, zone="UTC"
         )
 
     def format_duration(self, duration: timedelta) -> str:
@@ -149,17 +165,26 @@ class Language:
         ``1 h 38 min``, ``2 days 3 hr``; under a minute, in seconds."""
         seconds = int(duration.total_seconds())
         if seconds < 60:
-            return format_unit(seconds, "duration-second", length="short", locale=self.locale)
+            return self._unit(seconds, "duration-second")
         minutes = seconds // 60
         amounts = (
             (minutes // (24 * 60), "duration-day"),
             (minutes // 60 % 24, "duration-hour"),
             (minutes % 60, "duration-minute"),
         )
-        return " ".join(
-            format_unit(amount, unit, length="short", locale=self.locale)
-            for amount, unit in amounts
-            if amount
+        return " ".join(self._unit(amount, unit) for amount, unit in amounts if amount)
+
+    def _unit(self, amount: int, unit: str) -> str:
+        return self._once(
+            ("unit", amount, unit),
+            lambda: format_unit(amount, unit, length="short", locale=self.locale),
+        )
+
+    def format_percent(self, ratio: float) -> str:
+        """A ratio as a percentage with up to two decimals: ``99.97%``, ``99,97 %``."""
+        return self._once(
+            ("percent", ratio),
+            lambda: format_percent(ratio, format="#,##0.##%", locale=self.locale),
         )
 
     def format_list(self, items: Sequence[str]) -> str:
@@ -168,7 +193,10 @@ class Language:
 
     def format_month(self, day: date) -> str:
         """A month and year as a heading: ``November 2026``, ``novembre 2026``."""
-        return format_date(day, format="LLLL y", locale=self.locale).capitalize()
+        return self._once(
+            ("month", day.year, day.month),
+            lambda: format_date(day, format="LLLL y", locale=self.locale).capitalize(),
+        )
 
 
 @functools.cache
