@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import email
+import json
 import shutil
 import subprocess
 import sys
@@ -11,8 +12,12 @@ import tarfile
 import zipfile
 from email.message import Message
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
+
+from tests.conftest import COMPONENTS_YML, init_git
+from tests.test_new_repository import MINIMAL_MKDOCS
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -111,21 +116,36 @@ def test_the_wheel_holds_every_file_of_the_package(dist: Path) -> None:
     assert not missing, missing
 
 
-def test_the_installed_wheel_builds_a_site_from_another_folder(dist: Path, tmp_path: Path) -> None:
-    """A fresh virtual environment with only the wheel (and its dependencies) builds the
-    example site, from a folder that is not the project, byte for byte as the checkout
-    does: nothing is read from the source tree."""
-    venv = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin/ folder of a fresh virtual environment with only the wheel (and its
+    dependencies) installed."""
+    venv = tmp_path_factory.mktemp("wheel") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     (wheel,) = dist.glob("*.whl")
-    installed = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+    result = run(venv / "bin" / "python", "-m", "pip", "install", "-q", wheel, timeout=900)
+    assert result.returncode == 0, result.stderr
+    return venv / "bin"
+
+
+def run(*command: str | Path, cwd: Path | None = None, timeout: int = 600) -> CompletedProcess[str]:
+    """A command as a process of its own, its output captured; never the checkout's
+    statusgen unless named (the environment's PATH is not changed)."""
+    return subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
-        timeout=900,
+        timeout=timeout,
     )
-    assert installed.returncode == 0, installed.stderr
+
+
+def test_the_installed_wheel_builds_a_site_from_another_folder(
+    installed: Path, tmp_path: Path
+) -> None:
+    """The wheel builds the example site from a folder that is not the project, byte for
+    byte as the checkout does: nothing is read from the source tree."""
     site = tmp_path / "status"
     site.mkdir()
     for name in ("components.yml", "mkdocs.yml", "incidents", "pages", "theme"):
@@ -138,22 +158,113 @@ def test_the_installed_wheel_builds_a_site_from_another_folder(dist: Path, tmp_p
     elsewhere.mkdir()
     now = ("--now", "2026-11-30 12:00 UTC")
     for command, target in (
-        (str(venv / "bin" / "statusgen"), tmp_path / "from-wheel"),
-        (str(Path(sys.executable).parent / "statusgen"), tmp_path / "from-checkout"),
+        (installed / "statusgen", tmp_path / "from-wheel"),
+        (Path(sys.executable).parent / "statusgen", tmp_path / "from-checkout"),
     ):
-        result = subprocess.run(
-            [command, "build", "--root", str(site), "--site-dir", str(target), *now],
-            cwd=elsewhere,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
+        result = run(command, "build", "--root", site, "--site-dir", target, *now, cwd=elsewhere)
         assert result.returncode == 0, result.stderr
     from_wheel = _contents(tmp_path / "from-wheel")
     assert "index.html" in from_wheel
     assert "api/v2/summary.json" in from_wheel
     assert from_wheel == _contents(tmp_path / "from-checkout")
+
+
+def test_a_new_user_installs_inits_and_builds_from_the_wheel(dist: Path, tmp_path: Path) -> None:
+    """As the scaffold's README says, before any release: `statusgen init --from WHEEL`
+    in a new git repository whose branch is not main, then its install command
+    (`python3 -m venv .venv && .venv/bin/pip install -r requirements.txt`), validate,
+    a first incident with --commit, and a build."""
+    (wheel,) = dist.glob("*.whl")
+    repo = tmp_path / "status"
+    git_repo = init_git(repo, branch="trunk")
+    bootstrap = tmp_path / "bootstrap"
+    subprocess.run([sys.executable, "-m", "venv", str(bootstrap)], check=True, timeout=300)
+    assert run(bootstrap / "bin" / "pip", "install", "-q", wheel, timeout=900).returncode == 0
+
+    init = run(bootstrap / "bin" / "statusgen", "init", "--from", wheel, cwd=repo)
+
+    assert init.returncode == 0, init.stderr
+    assert "The workflows publish the branch 'trunk'" in init.stderr
+    assert "branches: [trunk]" in (repo / ".github/workflows/deploy.yml").read_text()
+    requirements = (repo / "requirements.txt").read_text(encoding="utf-8")
+    assert f"statusgen @ {wheel.as_uri()}" in requirements.splitlines()
+    subprocess.run([sys.executable, "-m", "venv", str(repo / ".venv")], check=True, timeout=300)
+    pip = run(
+        repo / ".venv/bin/pip", "install", "-q", "-r", "requirements.txt", cwd=repo, timeout=900
+    )
+    assert pip.returncode == 0, pip.stderr
+    # The scaffold's .gitignore keeps the README's venv out of every commit.
+    assert ".venv" not in git_repo.git.status("--porcelain")
+    assert "!! .venv/" in git_repo.git.status("--porcelain", "--ignored").splitlines()
+    bin_ = repo / ".venv" / "bin"
+
+    validated = run(bin_ / "statusgen", "validate", cwd=repo)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    new = run(
+        bin_ / "statusgen",
+        "new",
+        "Slow website",
+        "--component",
+        "website=degraded_performance",
+        "--message",
+        "Pages load slowly.",
+        "--commit",
+        cwd=repo,
+    )
+    assert new.returncode == 0, new.stderr
+    built = run(bin_ / "statusgen", "build", cwd=repo)
+
+    assert built.returncode == 0, built.stderr
+    site = repo / "site"
+    summary = json.loads((site / "api/v2/summary.json").read_text(encoding="utf-8"))
+    assert summary["status"]["indicator"] != "none"
+    assert [i["name"] for i in summary["incidents"]] == ["Slow website"]
+    assert {c["status"] for c in summary["components"]} >= {"degraded_performance"}
+    assert "Slow website" in (site / "index.html").read_text(encoding="utf-8")
+    assert "Slow website" in (site / "feed.atom").read_text(encoding="utf-8")
+    assert (site / "maintenance.ics").read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+    assert not (site / ".keep").exists()
+
+    on_main = tmp_path / "on-main"
+    init_git(on_main)
+    init = run(bin_ / "statusgen", "init", on_main)
+    assert init.returncode == 0, init.stderr
+    assert "publish the branch" not in init.stderr
+    assert "branches: [main]" in (on_main / ".github/workflows/deploy.yml").read_text()
+    built = run(bin_ / "statusgen", "build", "--root", on_main)
+    assert built.returncode == 0, built.stderr
+    assert (on_main / "site" / "index.html").is_file()
+
+
+def test_the_wheel_builds_a_minimal_mkdocs_yml(installed: Path, tmp_path: Path) -> None:
+    """The issue's minimal configuration without docs/ folder, built by the installed
+    statusgen; MkDocs with the installed plugin builds it once docs/ exists (MkDocs checks
+    docs_dir before any plugin runs: docs/site.md). Without components.yml, both say to
+    run init."""
+    root = tmp_path / "minimal"
+    (root / "incidents").mkdir(parents=True)
+    (root / "components.yml").write_text(COMPONENTS_YML, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(MINIMAL_MKDOCS, encoding="utf-8")
+
+    for command in (("statusgen", "build"), ("mkdocs", "build")):
+        if command[0] == "mkdocs":
+            (root / "docs").mkdir()
+        shutil.rmtree(root / "site", ignore_errors=True)
+        result = run(installed / command[0], *command[1:], cwd=root)
+        assert result.returncode == 0, (command, result.stderr)
+        assert "Minimal Status" in (root / "site" / "index.html").read_text(encoding="utf-8")
+        assert (root / "site" / "api" / "v2" / "summary.json").is_file()
+
+    (root / "components.yml").unlink()
+    for command in (("statusgen", "build"), ("mkdocs", "build")):
+        # statusgen build replaces only a site folder it wrote, not MkDocs' one.
+        shutil.rmtree(root / "site", ignore_errors=True)
+        result = run(installed / command[0], *command[1:], cwd=root)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, (command, output)
+        assert "components.yml: not found" in output, command
+        assert "statusgen init" in output, command
+        assert "Traceback" not in output, command
 
 
 def _contents(root: Path) -> dict[str, bytes]:
