@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from statusgen.site.build import SITE_MARKER
+from statusgen.site.trash import remove_site
 from tests.conftest import RepoWriter, snapshot, statusgen
 from tests.test_site import INCIDENT, make_site, tree
 
@@ -157,7 +158,7 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site(repo: Path) -> None:
     result = statusgen("build", "--now", NOW, cwd=repo)
     assert result.returncode == 0, result.stderr
     assert tree(repo / "site") == sites[NOW]
-    assert not list(repo.glob(".site-*")), "a later build removes what killed builds left"
+    assert _no_folder_aside(repo), "a later build removes what killed builds left"
 
 
 def test_a_site_left_aside_by_a_killed_fallback_swap_is_put_back(repo: Path) -> None:
@@ -169,7 +170,18 @@ def test_a_site_left_aside_by_a_killed_fallback_swap_is_put_back(repo: Path) -> 
     result = statusgen("build", "--site-dir", "site", "--now", LATER, cwd=repo)
     assert result.returncode == 0, result.stderr
     assert (repo / "site" / "index.html").is_file()
-    assert not list(repo.glob(".site-*"))
+    assert _no_folder_aside(repo)
+
+
+def _no_folder_aside(repo: Path) -> bool:
+    """Whether the staging and previous folders beside the site are gone, once the
+    removal that a build leaves running in the background has had its time."""
+    deadline = time.monotonic() + 60
+    while list(repo.glob(".site-*")):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def test_folders_that_only_look_like_staging_are_left_alone(repo: Path) -> None:
@@ -178,6 +190,41 @@ def test_folders_that_only_look_like_staging_are_left_alone(repo: Path) -> None:
     (mine / "cat.jpg").write_bytes(b"\xff\xd8")
     assert statusgen("build", "--now", NOW, cwd=repo).returncode == 0
     assert (mine / "cat.jpg").read_bytes() == b"\xff\xd8"
+
+
+def test_the_previous_site_is_removed_after_the_swap_and_leftovers_by_the_next_build(
+    repo: Path,
+) -> None:
+    assert statusgen("build", "--now", NOW, cwd=repo).returncode == 0
+    # What a removal killed half-way leaves: a marked folder under statusgen's name.
+    cut_short = repo / ".site-statusgen-0123abcd"
+    (cut_short / "incidents" / "x").mkdir(parents=True)
+    (cut_short / SITE_MARKER).write_bytes(b"")
+    (cut_short / "incidents" / "x" / "index.html").write_bytes(b"old")
+    result = statusgen("build", "--now", LATER, cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert tree(repo / "site") != {}
+    assert _no_folder_aside(repo)
+
+
+def test_a_removal_deletes_only_a_folder_marked_as_a_site(tmp_path: Path) -> None:
+    unmarked = tmp_path / "unmarked"
+    (unmarked / "sub").mkdir(parents=True)
+    (unmarked / "sub" / "thesis.odt").write_bytes(b"years of work")
+    linked = tmp_path / "linked"  # a marker that is a link to some file is no marker
+    linked.mkdir()
+    (linked / "photo.jpg").write_bytes(b"\xff\xd8")
+    (linked / SITE_MARKER).symlink_to(unmarked / "sub" / "thesis.odt")
+    marked = tmp_path / "marked"
+    (marked / "incidents" / "x").mkdir(parents=True)
+    (marked / "incidents" / "x" / "index.html").write_bytes(b"<html>")
+    (marked / SITE_MARKER).write_bytes(b"")
+    (marked / "elsewhere").symlink_to(unmarked)  # a link is removed, never followed
+    before = snapshot(unmarked), snapshot(linked)
+    for folder in (unmarked, linked, marked):
+        remove_site(folder)
+    assert (snapshot(unmarked), snapshot(linked)) == before
+    assert not marked.exists()
 
 
 def _alias_bomb() -> str:

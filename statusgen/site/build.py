@@ -9,7 +9,9 @@ a folder that it wrote itself (each built site carries a marker file) or an empt
 and never one holding the repository's own files. One build at a time writes into a
 folder (a lock on the folder that holds it), and on Linux the new site takes the old
 one's place in a single ``renameat2(RENAME_EXCHANGE)``, so that a build killed at any
-moment leaves a whole site, the previous one or the new one.
+moment leaves a whole site, the previous one or the new one. The previous site is then
+deleted by a process of its own (``site/trash.py``): the build does not wait for it,
+and the next build removes whatever a killed removal left.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -36,14 +39,13 @@ from statusgen.content.config import PLUGIN_NAME
 from statusgen.content.loader import INCIDENTS_DIR
 from statusgen.core.errors import StatusgenError
 from statusgen.site.assembly import load_mkdocs_config, mkdocs_messages
+from statusgen.site.trash import SITE_MARKER, discard
 
 try:
     import fcntl
 except ImportError:  # Windows: builds into one folder are not serialised there
     fcntl = None  # type: ignore[assignment]
 
-SITE_MARKER = ".statusgen-site"
-"""The file in each built site that says statusgen wrote the folder (and may replace it)."""
 _MARKER_TEXT = b"This folder is a site built by statusgen; the next build replaces it.\n"
 
 
@@ -89,16 +91,21 @@ def build_site(
             with _build_lock(target):
                 _recover_and_clean(target)
                 staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
+                replaced = False
                 try:
                     (staging / SITE_MARKER).write_bytes(_MARKER_TEXT)
                     config.site_dir = str(staging)
                     mkdocs_build(config)
                     _replace(target, staging)
+                    replaced = True
                 except MkDocsException as error:
                     # MkDocs logs the cause and raises a bare "Aborted"; report the cause.
                     raise StatusgenError("\n".join(errors) or str(error).strip()) from None
                 finally:
-                    shutil.rmtree(staging, ignore_errors=True)
+                    if not replaced:
+                        shutil.rmtree(staging, ignore_errors=True)
+                if staging.exists():
+                    discard(staging)  # the previous site: the new one is in place already
         except OSError as error:
             # A full disk, a folder without write access: the previous site is still there.
             raise StatusgenError(
@@ -174,36 +181,37 @@ def _build_lock(target: Path) -> Iterator[None]:
 
 
 def _recover_and_clean(target: Path) -> None:
-    """Put back a site that a killed fallback swap left aside, then remove the staging
-    folders that killed builds left (only folders with statusgen's name and marker)."""
+    """Put back a site that a killed fallback swap left aside, then remove what killed
+    builds left: staging folders and previous sites whose removal was cut short (only
+    folders with statusgen's name and marker, or empty)."""
     prefix = _staging_prefix(target)
     previous = target.with_name(f"{prefix}previous")
-    if not target.exists() and (previous / SITE_MARKER).is_file():
-        previous.rename(target)
+    if (previous / SITE_MARKER).is_file():
+        # A unique name for its removal, so that no later build's folder can take it.
+        previous.rename(target if not target.exists() else _unique_name(target))
     for folder in target.parent.glob(f"{prefix}*"):
         if folder.is_dir() and not folder.is_symlink():
-            if (folder / SITE_MARKER).is_file():
-                shutil.rmtree(folder)
-            elif not any(folder.iterdir()):
-                folder.rmdir()  # killed before its marker was written
+            discard(folder)
+
+
+def _unique_name(target: Path) -> Path:
+    return target.with_name(f"{_staging_prefix(target)}{secrets.token_hex(8)}")
 
 
 def _replace(target: Path, staging: Path) -> None:
     """Put ``staging`` in place of ``target``, so readers of the folder see the old site
-    or the new one, never half of each, even if the process is killed half-way."""
+    or the new one, never half of each, even if the process is killed half-way. The
+    previous site, if any, is then under the name ``staging``, for the caller to remove."""
     staging.chmod(0o755)  # mkdtemp makes it private; a site is for everyone to read
     if not target.exists():
         staging.rename(target)
-    elif _exchange(staging, target):
-        shutil.rmtree(staging)  # which now holds the previous site
-    else:
+    elif not _exchange(staging, target):
         # Two renames: a kill between them leaves the site aside, and the next build
         # puts it back (_recover_and_clean).
         previous = target.with_name(f"{_staging_prefix(target)}previous")
-        shutil.rmtree(previous, ignore_errors=True)
         target.rename(previous)
         staging.rename(target)
-        shutil.rmtree(previous)
+        previous.rename(staging)
 
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2

@@ -13,7 +13,9 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +24,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from statusgen.content.config import read_site_config
+from statusgen.content.config import PLUGIN_NAME, read_site_config
 from statusgen.content.loader import links_outside, read_site
 from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.core.timestamps import TimestampError, parse_timestamp
 from statusgen.render.context import RenderContext
 from statusgen.render.markup import MarkupError
 from statusgen.render.outputs import render_outputs
-from statusgen.render.pages import PageRenderer
+from statusgen.render.pages import Page, PageRenderer
 from statusgen.site.assembly import (
     NO_DOCS_DIR,
     TEMPLATES_DIR,
@@ -85,23 +87,23 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.context is not None
+        context = self.context
         started = time.perf_counter()
-        renderer = self.renderer = page_renderer(config, self.config, self.context)
+        renderer = self.renderer = page_renderer(config, self.config, context)
         written = [file.url for file in files.documentation_pages()]
         try:
-            pages = renderer.render_all() | {"sitemap.xml": renderer.sitemap(written)}
+            # What each page shows is decided now; its HTML is rendered only when MkDocs
+            # writes it, and then dropped, so that memory does not grow with the site.
+            pages = {page.output_path: page for page in renderer.pages}
             self.timings["pages"] = time.perf_counter() - started
             started = time.perf_counter()
-            generated = pages | render_outputs(self.context)
-            # Every text of the site has been rendered: the cache keeps just those.
-            self.context.markdown.save(prune=True)
+            outputs = render_outputs(context) | {"sitemap.xml": renderer.sitemap(written)}
         except MarkupError as error:
-            found = ContentErrors([error.locate(self.context.state.site)])
-            raise PluginError(f"statusgen: the status repository has errors:\n{found}") from None
+            raise _content_error(error, context) from None
         self.timings["outputs"] = time.perf_counter() - started
         docs_dir = Path(config.docs_dir)
         for file in list(files):
-            if file.dest_uri not in generated:
+            if file.dest_uri not in pages and file.dest_uri not in outputs:
                 continue
             source = Path(file.abs_src_path or "")
             if not source.is_relative_to(docs_dir):
@@ -112,11 +114,31 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
                 f"statusgen: {shown} would replace the generated /{file.dest_uri}: "
                 "rename or remove it"
             )
-        for path, data in generated.items():
+        for path, page in pages.items():
+            files.append(_RenderedPage(config, path, partial(self._render, page)))
+        for path, data in outputs.items():
             files.append(File.generated(config, path, content=data))
         for file in unused_theme_files(files, config):
             files.remove(file)
         return files
+
+    def _render(self, page: Page) -> bytes:
+        """One page's HTML, when MkDocs writes it; its time counts as the pages'."""
+        assert self.renderer is not None
+        assert self.context is not None
+        started = time.perf_counter()
+        try:
+            return self.renderer.render(page)
+        except MarkupError as error:
+            raise _content_error(error, self.context) from None
+        finally:
+            self.timings["pages"] += time.perf_counter() - started
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.context is not None
+        # Every page has been written, so every text of the site rendered: the
+        # Markdown cache keeps just those.
+        self.context.markdown.save(prune=True)
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
         """A hand-written page of a restricted view carries the view's marks too: the
@@ -136,6 +158,40 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+class _RenderedPage(File):
+    """A status page as a generated file whose HTML is rendered when MkDocs copies it to
+    the site folder, written, and not kept (MkDocs would hold every page's bytes until
+    the end of the build)."""
+
+    def __init__(self, config: MkDocsConfig, path: str, render: Callable[[], bytes]) -> None:
+        super().__init__(
+            path,
+            src_dir=None,
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+        )
+        self.generated_by = PLUGIN_NAME
+        self._render = render
+
+    @property  # type: ignore[misc]  # read-only: the content is the page's
+    def content_bytes(self) -> bytes:
+        return self._render()
+
+    def is_modified(self) -> bool:
+        return True
+
+    def copy_file(self, dirty: bool = False) -> None:
+        output = Path(self.abs_dest_path)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(self._render())
+
+
+def _content_error(error: MarkupError, context: RenderContext) -> PluginError:
+    """A Markdown text that cannot be rendered, as the content error it is."""
+    found = ContentErrors([error.locate(context.state.site)])
+    return PluginError(f"statusgen: the status repository has errors:\n{found}")
 
 
 def unused_theme_files(files: Files, config: MkDocsConfig) -> list[File]:
