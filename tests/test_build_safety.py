@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from statusgen.site.build import SITE_MARKER
-from statusgen.site.trash import remove_site
+from statusgen.site.trash import SITE_MARKER, remove_site
 from tests.conftest import RepoWriter, snapshot, statusgen
 from tests.test_site import INCIDENT, make_site, tree
 
