@@ -246,25 +246,25 @@ def test_the_wheel_builds_a_minimal_mkdocs_yml(installed: Path, tmp_path: Path) 
     (root / "components.yml").write_text(COMPONENTS_YML, encoding="utf-8")
     (root / "mkdocs.yml").write_text(MINIMAL_MKDOCS, encoding="utf-8")
 
-    for command in (("statusgen", "build"), ("mkdocs", "build")):
-        if command[0] == "mkdocs":
+    for program in ("statusgen", "mkdocs"):
+        if program == "mkdocs":
             (root / "docs").mkdir()
         shutil.rmtree(root / "site", ignore_errors=True)
-        result = run(installed / command[0], *command[1:], cwd=root)
-        assert result.returncode == 0, (command, result.stderr)
+        result = run(installed / program, "build", cwd=root)
+        assert result.returncode == 0, (program, result.stderr)
         assert "Minimal Status" in (root / "site" / "index.html").read_text(encoding="utf-8")
         assert (root / "site" / "api" / "v2" / "summary.json").is_file()
 
     (root / "components.yml").unlink()
-    for command in (("statusgen", "build"), ("mkdocs", "build")):
+    for program in ("statusgen", "mkdocs"):
         # statusgen build replaces only a site folder it wrote, not MkDocs' one.
         shutil.rmtree(root / "site", ignore_errors=True)
-        result = run(installed / command[0], *command[1:], cwd=root)
+        result = run(installed / program, "build", cwd=root)
         output = result.stdout + result.stderr
-        assert result.returncode == 1, (command, output)
-        assert "components.yml: not found" in output, command
-        assert "statusgen init" in output, command
-        assert "Traceback" not in output, command
+        assert result.returncode == 1, (program, output)
+        assert "components.yml: not found" in output, program
+        assert "statusgen init" in output, program
+        assert "Traceback" not in output, program
 
 
 def _contents(root: Path) -> dict[str, bytes]:
