@@ -28,22 +28,24 @@
   // page's language, the reader's own, then the English locales that have names for
   // most zones; a zone none of them names is told by its offset, "UTC+5:30".
   var base = lang.split("-")[0];
-  var namers = [lang].concat(
+  var locales = [lang].concat(
     Array.prototype.filter.call(navigator.languages || [], function (l) { return l.split("-")[0] === base; }),
     ["en-US", "en-GB", "en-IN", "en-AU", "en-ZA", "en-SG", "en-IE"]
-  ).map(function (locale) {
-    return new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: "short" });
-  });
+  );
+  var namers = [];  // made when first needed: a formatter costs a few milliseconds
   var names = {};  // by UTC offset: a zone has one name in winter, another in summer
   var zoneName = function (moment) {
     var offset = moment.getTimezoneOffset();
     if (names[offset]) return names[offset];
-    var found = namers.map(function (namer) {
-      return namer.formatToParts(moment).filter(function (p) { return p.type === "timeZoneName"; })[0].value;
-    });
-    // An abbreviation, "CET", "EST", "GMT", "AEDT", not an offset such as "GMT+1".
-    var name = found.filter(function (n) { return /^[A-Z]{2,5}$/.test(n); })[0];
-    return (names[offset] = name || found[0].replace(/^GMT/, "UTC"));
+    var first;
+    for (var i = 0; i < locales.length; i++) {
+      namers[i] = namers[i] || new Intl.DateTimeFormat(locales[i], { timeZone: zone, timeZoneName: "short" });
+      var name = namers[i].formatToParts(moment).filter(function (p) { return p.type === "timeZoneName"; })[0].value;
+      // An abbreviation, "CET", "EST", "GMT", "AEDT", not an offset such as "GMT+1".
+      if (/^[A-Z]{2,5}$/.test(name)) return (names[offset] = name);
+      first = first || name;
+    }
+    return (names[offset] = first.replace(/^GMT/, "UTC"));
   };
   var fill = function (date, time, zoneLabel) {
     return pattern.replace("{date}", date).replace("{time}", time).replace("{zone}", zoneLabel);
