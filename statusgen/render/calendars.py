@@ -51,6 +51,9 @@ class CalendarBuilder:
         # UIDs must be globally unique: the event id, which is unique in the site, at
         # the site's host.
         self.host = urlsplit(url).hostname or "statusgen"
+        # A maintenance is in the site's calendar and in each of its components': its
+        # VEVENT is made once (calendars only read it), by event id.
+        self._events: dict[str, Event] = {}
 
     def render(self) -> dict[str, bytes]:
         state = self.context.state
@@ -84,7 +87,10 @@ class CalendarBuilder:
         calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
         for state in sorted(maintenances, key=lambda s: s.id):
-            calendar.add_component(self.event(state))
+            event = self._events.get(state.id)
+            if event is None:
+                event = self._events[state.id] = self.event(state)
+            calendar.add_component(event)
         if not calendar.subcomponents:
             # RFC 5545 requires at least one component: an empty calendar carries the
             # time zone its events are written in, which no application shows.

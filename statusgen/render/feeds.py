@@ -18,7 +18,7 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from statusgen.core.model import Maintenance, Update
+from statusgen.core.model import Maintenance
 from statusgen.core.timestamps import isoformat
 from statusgen.render.context import RenderContext, json_bytes
 from statusgen.render.urls import component_path, incident_path, postmortem_path, update_path
@@ -67,15 +67,15 @@ class _Item:
     """An entry before rendering: chosen and sorted cheaply, rendered only if kept."""
 
     state: EventState
-    update: Update | None
-    """None for the postmortem."""
+    index: int | None
+    """The update's, in ``state.updates``; None for the postmortem."""
     at: datetime
 
     @property
     def order(self) -> tuple[datetime, bool, str]:
         # Newest first; at the same time, a postmortem before the update it follows and
         # events by id, so that the order never depends on how the input was listed.
-        return (self.at, self.update is None, self.state.id)
+        return (self.at, self.index is None, self.state.id)
 
 
 def render_feeds(context: RenderContext) -> dict[str, bytes]:
@@ -87,14 +87,10 @@ def render_feeds(context: RenderContext) -> dict[str, bytes]:
 
     feeds = FeedBuilder(context)
     site = feeds.site_feed()
-    files = {
-        "feed.atom": feeds.atom(site),
-        "feed.rss": feeds.rss(site),
-        "feed.json": json_bytes(feeds.json_feed(site)),
-    }
+    files = feeds.atom_and_rss(site)
+    files["feed.json"] = json_bytes(feeds.json_feed(site))
     for component_feed in feeds.component_feeds():
-        files[f"{component_feed.path}feed.atom"] = feeds.atom(component_feed)
-        files[f"{component_feed.path}feed.rss"] = feeds.rss(component_feed)
+        files.update(feeds.atom_and_rss(component_feed))
     return files
 
 
@@ -107,6 +103,9 @@ class FeedBuilder:
         self.context = context
         self.base = context.config.url
         self.language = context.language
+        # An update is an entry of the site's feed and of each of its components' feeds:
+        # made once, by (event id, update index).
+        self._entries: dict[tuple[str, int | None], FeedEntry] = {}
 
     # What each feed holds ----------------------------------------------------------------
 
@@ -154,10 +153,17 @@ class FeedBuilder:
         )
 
     def _entry(self, item: _Item) -> FeedEntry:
+        key = (item.state.id, item.index)
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = self._entries[key] = self._new_entry(item)
+        return entry
+
+    def _new_entry(self, item: _Item) -> FeedEntry:
         event = item.state.event
         catalog = self.context.state.site.catalog
         categories = tuple(catalog.component(cid).name for cid in item.state.joined)
-        if item.update is None:
+        if item.index is None:
             assert event.postmortem is not None
             return FeedEntry(
                 id=self.base + postmortem_path(event.id),
@@ -167,10 +173,11 @@ class FeedBuilder:
                 at=item.at,
                 categories=categories,
             )
+        update = item.state.updates[item.index]
         title = self.language.gettext("{status}: {title}").format(
-            status=self.language.label(item.update.status), title=event.title
+            status=self.language.label(update.status), title=event.title
         )
-        html = self.context.markdown.html(item.update.body) or f"<p>{escape(title)}</p>"
+        html = self.context.markdown.html(update.body) or f"<p>{escape(title)}</p>"
         if isinstance(event, Maintenance):
             # Each entry is read on its own: a maintenance entry says when the work is.
             window = self.language.gettext("Scheduled from {start} to {end}.").format(
@@ -178,12 +185,12 @@ class FeedBuilder:
                 end=self.language.format_datetime(event.scheduled_end),
             )
             html = f"<p>{escape(window)}</p>\n{html}"
-        if changes := item.state.changes(item.state.updates.index(item.update)):
+        if changes := item.state.changes(item.index):
             # Each entry is read on its own: it says what the update changed.
             lines = self.language.changes(catalog, changes)
             html = "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>\n" + html
         return FeedEntry(
-            id=self.base + update_path(event.id, item.update),
+            id=self.base + update_path(event.id, update),
             link=self.base + incident_path(event.id),
             title=title,
             html=html,
@@ -193,26 +200,30 @@ class FeedBuilder:
 
     # Formats --------------------------------------------------------------------------------
 
-    def atom(self, feed: Feed) -> bytes:
-        """The feed as Atom (RFC 4287)."""
-        return bytes(
-            self._generator(feed, f"{feed.path}feed.atom", ATOM_TYPE).atom_str(pretty=True)
-        )
+    def atom_and_rss(self, feed: Feed) -> dict[str, bytes]:
+        """The feed as Atom (RFC 4287) and as RSS 2.0 (with an ``atom:link`` to itself),
+        by path. One generator writes both (its entries are the costly part); only the
+        link to itself differs."""
+        generator = self._generator(feed)
+        files = {}
+        for name, media_type, write in (
+            ("feed.atom", ATOM_TYPE, generator.atom_str),
+            ("feed.rss", RSS_TYPE, generator.rss_str),
+        ):
+            path = f"{feed.path}{name}"
+            generator.link(href=self.base + path, rel="self", type=media_type, replace=True)
+            # Last, because RSS takes its one channel link from the last alternate link.
+            generator.link(href=feed.home, rel="alternate", type="text/html")
+            files[path] = bytes(write(pretty=True))
+        return files
 
-    def rss(self, feed: Feed) -> bytes:
-        """The feed as RSS 2.0, with an ``atom:link`` to itself."""
-        return bytes(self._generator(feed, f"{feed.path}feed.rss", RSS_TYPE).rss_str(pretty=True))
-
-    def _generator(self, feed: Feed, self_path: str, media_type: str) -> Any:
+    def _generator(self, feed: Feed) -> Any:
         generator = FeedGenerator()
         generator.id(feed.home)
         generator.title(feed.title)
         generator.description(feed.description)
         generator.language(self.language.code)
         generator.author(name=self.context.config.name, uri=self.base)
-        generator.link(href=self.base + self_path, rel="self", type=media_type)
-        # Last, because RSS takes its one channel link from the last alternate link.
-        generator.link(href=feed.home, rel="alternate", type="text/html")
         # feedgen's defaults would be the clock and its own version: both change the
         # bytes of a rebuild that changed nothing.
         generator.updated(feed.updated)
@@ -258,7 +269,7 @@ def _items(events: Iterable[EventState]) -> Sequence[_Item]:
     """Every published update of these events, and their postmortems."""
     items: list[_Item] = []
     for state in events:
-        items += (_Item(state, update, update.at) for update in state.updates)
+        items += (_Item(state, index, update.at) for index, update in enumerate(state.updates))
         if state.event.postmortem:
             # The format gives a postmortem no date; it is announced one second after the
             # event's latest update: after the last thing the event published, and never

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -103,6 +103,10 @@ class EventState:
     def transitions(self, index: int) -> tuple[Transition, ...]:
         """At the published update ``updates[index]``: every component that has joined
         the event by then, in the order they joined, with its status before and after."""
+        return self._transitions(index, self.joined)
+
+    def _transitions(self, index: int, component_ids: Iterable[str]) -> tuple[Transition, ...]:
+        """:meth:`transitions`, of ``component_ids`` only (in their order)."""
         update = self.updates[index]
         # A maintenance's window may start or end between two updates: "before" is the
         # latest of the previous update and such a start or end (for an incident both
@@ -116,15 +120,16 @@ class EventState:
                 (before and self.component_status(component_id, before)) or _NOT_AFFECTED,
                 self.component_status(component_id, update.at) or _NOT_AFFECTED,
             )
-            for component_id, joined in self.joined.items()
-            if joined <= update.at
+            for component_id in component_ids
+            if self.joined[component_id] <= update.at
         )
 
     def changes(self, index: int) -> tuple[Transition, ...]:
         """The transitions of the components that ``updates[index]``'s bracket names: what
         pages, feeds and notifications say the update changed."""
         named = self.updates[index].changes
-        return tuple(t for t in self.transitions(index) if t.component_id in named)
+        # Only those: most updates name none, and each transition costs two look-ups.
+        return self._transitions(index, [c for c in self.joined if c in named])
 
     def last_status(self, component_id: str) -> ComponentStatus:
         """The status the latest published update (or the frontmatter) gives a joined
