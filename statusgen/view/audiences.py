@@ -8,6 +8,7 @@ renderer, notice or report ever holds restricted content it could leak.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import replace
 
 from statusgen.core.errors import StatusgenError, did_you_mean
@@ -73,21 +74,37 @@ class _View:
             not affected or any(c in visible for c in affected)
         )
 
+    # A view only ever leaves things out, so a part as long as the original is the
+    # original: it is kept as it is rather than copied (copying every event and update
+    # of a large site took longer than deriving its state).
+
     def event(self, event: Incident | Maintenance, visible: set[str]) -> Incident | Maintenance:
+        components = {c: s for c, s in event.components.items() if c in visible}
+        updates = tuple(self.update(u, visible) for u in event.updates)
+        postmortem = self.sections(event.postmortem_sections)
+        comments = tuple(c for c in event.comments if self.allows(c.audiences))
+        if (
+            len(components) == len(event.components)
+            and all(map(operator.is_, updates, event.updates))
+            and postmortem is event.postmortem_sections
+            and len(comments) == len(event.comments)
+        ):
+            return event
         return replace(
             event,
-            components={c: s for c, s in event.components.items() if c in visible},
-            updates=tuple(self.update(u, visible) for u in event.updates),
-            postmortem_sections=self.sections(event.postmortem_sections),
-            comments=tuple(c for c in event.comments if self.allows(c.audiences)),
+            components=components,
+            updates=updates,
+            postmortem_sections=postmortem,
+            comments=comments,
         )
 
     def update(self, update: Update, visible: set[str]) -> Update:
-        return replace(
-            update,
-            sections=self.sections(update.sections),
-            changes={c: s for c, s in update.changes.items() if c in visible},
-        )
+        sections = self.sections(update.sections)
+        changes = {c: s for c, s in update.changes.items() if c in visible}
+        if sections is update.sections and len(changes) == len(update.changes):
+            return update
+        return replace(update, sections=sections, changes=changes)
 
     def sections(self, sections: tuple[Section, ...]) -> tuple[Section, ...]:
-        return tuple(s for s in sections if self.allows(s.audiences))
+        kept = tuple(s for s in sections if self.allows(s.audiences))
+        return sections if len(kept) == len(sections) else kept
