@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from statusgen.content.loader import FolderSource, load_site, read_site
+from statusgen.content.loader import FolderSource, ParsedFiles, load_site, read_site
 from statusgen.core.errors import ContentError, ContentErrors, StatusgenError
 from statusgen.core.model import Site
 from tests.conftest import COMPONENTS_YML, RepoWriter, statusgen
@@ -482,3 +482,58 @@ def test_a_component_name_on_two_lines_is_an_error(make_repo: RepoWriter) -> Non
     assert [str(e) for e in errors] == [
         "components.yml:11: component 'webhooks': 'name' must be one line"
     ]
+
+
+# --- parsing again only what changed (statusgen serve) --------------------------------
+
+
+def test_a_load_with_parsed_files_parses_again_only_what_changed(make_repo: RepoWriter) -> None:
+    root = make_repo(
+        {
+            "2026-11-28-api.md": valid_at("2026-11-28 14:02 UTC"),
+            "2026-11-20-dns.md": valid_at("2026-11-20 09:00 UTC"),
+        }
+    )
+    parsed = ParsedFiles()
+    first = {e.id: e for e in load_site(root, parsed).events}
+    edited = root / "incidents" / "2026-11-28-api.md"
+    edited.write_text(VALID.replace("API errors", "API errors, edited"))
+    second = {e.id: e for e in load_site(root, parsed).events}
+    assert second["2026-11-20-dns"] is first["2026-11-20-dns"]  # the same object: not parsed
+    assert second["2026-11-28-api"].title == "API errors, edited"
+    # A file made invalid is reported; once fixed, it is read again.
+    edited.write_text(VALID.replace("impact: major", "impact: huge"))
+    with pytest.raises(ContentErrors) as raised:
+        load_site(root, parsed)
+    assert_error(list(raised.value.errors), "incidents/2026-11-28-api.md", 3, "impact")
+    edited.write_text(VALID)
+    assert {e.id for e in load_site(root, parsed).events} == set(first)
+
+
+def test_parsed_files_are_forgotten_when_the_components_change(make_repo: RepoWriter) -> None:
+    root = make_repo({"2026-11-28-api.md": VALID})
+    parsed = ParsedFiles()
+    load_site(root, parsed)
+    components = root / "components.yml"
+    components.write_text(components.read_text().replace("id: api", "id: gateway"))
+    with pytest.raises(ContentErrors) as raised:
+        load_site(root, parsed)  # the unchanged incident names a component no longer declared
+    assert_error(list(raised.value.errors), "incidents/2026-11-28-api.md", 4, "api")
+
+
+def test_a_parsed_file_replaced_by_a_link_outside_is_refused(
+    make_repo: RepoWriter, tmp_path: Path
+) -> None:
+    root = make_repo({"2026-11-28-api.md": VALID})
+    parsed = ParsedFiles()
+    load_site(root, parsed)
+    outside = tmp_path / "outside.md"
+    outside.write_text(VALID)
+    incident = root / "incidents" / "2026-11-28-api.md"
+    incident.unlink()
+    incident.symlink_to(outside)
+    with pytest.raises(ContentErrors) as raised:
+        load_site(root, parsed)
+    assert_error(
+        list(raised.value.errors), "incidents/2026-11-28-api.md", None, "outside the repository"
+    )

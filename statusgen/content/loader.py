@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+import stat
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -194,24 +195,73 @@ def event_id_of(path: str) -> str:
     return path.rsplit("/", 1)[-1][: -len(EVENT_SUFFIX)]
 
 
-def load_site(root: Path | ContentSource) -> Site:
-    """Load and validate the status repository at ``root`` (a folder or a source).
+class ParsedFiles:
+    """The event files of a folder as earlier loads parsed them, for ``statusgen serve``:
+    a file whose inode, modification time and size are unchanged is neither read nor
+    parsed again, so that an edit costs the parse of one file, not of every file."""
+
+    def __init__(self) -> None:
+        self._settings: object = None
+        self._files: dict[str, tuple[tuple[int, int, int], Incident | Maintenance]] = {}
+        """By path: a file without errors, its stamp when it was parsed and its event (a
+        file with errors is read again, to report them)."""
+
+    def use(self, component_ids: Collection[str] | None, audiences: object) -> None:
+        """Start a load: what a file parses to also depends on the declared components
+        and audiences, so a change of those forgets everything."""
+        settings = (None if component_ids is None else frozenset(component_ids), audiences)
+        if settings != self._settings:
+            self._settings, self._files = settings, {}
+
+    def stamp(self, root: Path, path: str) -> tuple[int, int, int] | None:
+        """What says that a file changed; None for one not to keep (a link, whose target
+        may change without it, or a file that cannot be read)."""
+        try:
+            status = (root / path).lstat()
+        except OSError:
+            return None
+        if stat.S_ISLNK(status.st_mode):
+            return None
+        return status.st_ino, status.st_mtime_ns, status.st_size
+
+    def get(self, path: str, stamp: tuple[int, int, int]) -> Incident | Maintenance | None:
+        kept = self._files.get(path)
+        return kept[1] if kept is not None and kept[0] == stamp else None
+
+    def put(self, path: str, stamp: tuple[int, int, int], event: Incident | Maintenance) -> None:
+        self._files[path] = stamp, event
+
+    def keep_only(self, paths: Collection[str]) -> None:
+        """Forget the files that are gone."""
+        for path in self._files.keys() - set(paths):
+            del self._files[path]
+
+
+def load_site(root: Path | ContentSource, parsed: ParsedFiles | None = None) -> Site:
+    """Load and validate the status repository at ``root`` (a folder or a source),
+    reusing what ``parsed`` kept of a folder's unchanged files.
 
     :raises ContentErrors: with every problem found, when there is any.
     """
-    site, errors = read_site(root)
+    site, errors = read_site(root, parsed)
     if errors or site is None:
         raise ContentErrors(errors)
     return site
 
 
-def read_site(root: Path | ContentSource) -> tuple[Site | None, list[ContentError]]:
-    """Load a repository, returning the site (None if invalid) and all errors."""
+def read_site(
+    root: Path | ContentSource, parsed: ParsedFiles | None = None
+) -> tuple[Site | None, list[ContentError]]:
+    """Load a repository, returning the site (None if invalid) and all errors; with
+    ``parsed`` (a folder only), unchanged files are not parsed again."""
+    folder = root if isinstance(root, Path) else None
     source = FolderSource(root) if isinstance(root, Path) else root
     errors: list[ContentError] = []
     audiences = _declared_audiences(source)
     catalog = _read_catalog(source, errors, audiences)
     component_ids = None if catalog is None else {c.id for c in catalog.components}
+    if parsed is not None:
+        parsed.use(component_ids, audiences)
 
     events: list[Incident | Maintenance] = []
     first_path_of_id: dict[str, str] = {}
@@ -241,14 +291,27 @@ def read_site(root: Path | ContentSource) -> tuple[Site | None, list[ContentErro
             )
         else:
             first_path_of_id[event_id] = path
-        data = _read(source, path, log)
-        if data is None and not log:
-            log.add(None, "cannot be read: it does not exist (a link to nothing?)")
-        text = None if data is None else decode_source(data, log)
-        event = None if text is None else parse_event(text, event_id, log, component_ids, audiences)
+        # Only a file without errors is kept: what a file with errors reports depends on
+        # the errors before it (its name's).
+        stamp = None
+        if parsed is not None and folder is not None and not log:
+            stamp = parsed.stamp(folder, path)
+        event = parsed.get(path, stamp) if parsed is not None and stamp is not None else None
+        if event is None:
+            data = _read(source, path, log)
+            if data is None and not log:
+                log.add(None, "cannot be read: it does not exist (a link to nothing?)")
+            text = None if data is None else decode_source(data, log)
+            event = (
+                None if text is None else parse_event(text, event_id, log, component_ids, audiences)
+            )
+            if parsed is not None and stamp is not None and event is not None and not log:
+                parsed.put(path, stamp, event)
         errors.extend(log.errors)
         if event is not None and not log:
             events.append(event)
+    if parsed is not None:
+        parsed.keep_only(paths)
 
     if isinstance(root, Path):
         # Files under incidents/ were checked as they were read; linked folders were not.
