@@ -43,6 +43,7 @@ from statusgen.core.model import (
     Site,
 )
 from statusgen.core.timestamps import TimestampError, format_timestamp, parse_timestamp
+from statusgen.core.words import counted
 from statusgen.render.statuspage import StatuspageDocuments
 from statusgen.site.assembly import site_config
 from statusgen.state.events import EventState
@@ -191,23 +192,18 @@ def validate(root: Path, output_format: str) -> None:
     if errors:
         files = len({e.path for e in errors})
         click.echo(
-            f"{_count(len(errors), 'error', 'errors')} in {_count(files, 'file', 'files')}",
+            f"{counted(len(errors), 'error', 'errors')} in {counted(files, 'file', 'files')}",
             err=True,
         )
         sys.exit(1)
     assert site is not None
     components, events = len(site.catalog.components), len(site.events)
-    drills = f" ({_count(len(warnings), 'drill', 'drills')})" if warnings else ""
+    drills = f" ({counted(len(warnings), 'drill', 'drills')})" if warnings else ""
     click.echo(
-        f"OK: {_count(components, 'component', 'components')}, "
-        f"{_count(events, 'incident or maintenance', 'incidents and maintenances')}{drills}",
+        f"OK: {counted(components, 'component', 'components')}, "
+        f"{counted(events, 'incident or maintenance', 'incidents and maintenances')}{drills}",
         err=True,
     )
-
-
-def _count(count: int, singular: str, plural: str) -> str:
-    """``1 incident``, ``2 incidents``: the command line speaks English only."""
-    return f"{count} {singular if count == 1 else plural}"
 
 
 def _github_annotation(root: Path, error: ContentError, level: str = "error") -> str:
@@ -614,7 +610,7 @@ def alert(
 
 def _report_alerts(run: AlertRun) -> None:
     """What each alert of the payload was taken to mean, on stderr."""
-    click.echo(f"{len(run.routed)} alerts ({run.source})", err=True)
+    click.echo(f"{counted(len(run.routed), 'alert', 'alerts')} ({run.source})", err=True)
     for routed in run.routed:
         line = f"  {routed.alert.describe()}: "
         if not routed.components:
@@ -731,9 +727,9 @@ def notify(since: str, until: str, dry_run: bool, root: Path, now: datetime | No
         for preview in run.preview():
             click.echo(f"== {preview.notice.key} → {', '.join(preview.targets) or 'no target'}")
             click.echo(f"{preview.message.title}\n\n{preview.message.body}\n")
-        notices = _count(len(run.notices), "notice", "notices")
+        notices = counted(len(run.notices), "notice", "notices")
         click.echo(
-            f"{notices}, {_count(len(run.targets), 'target', 'targets')} (dry run)", err=True
+            f"{notices}, {counted(len(run.targets), 'target', 'targets')} (dry run)", err=True
         )
         return
     report = run.send()

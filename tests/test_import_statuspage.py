@@ -482,7 +482,7 @@ def test_a_csv_export_adds_the_older_history(tmp_path: Path) -> None:
     root = tmp_path / "site"
     result = run_cli("import", "statuspage", folder, "--csv", csv_file, "--root", root)
     assert result.returncode == 0, result.stderr
-    assert f"1 older incidents from {csv_file}" in result.stderr
+    assert f"1 older incident from {csv_file}" in result.stderr
     site = load_site(root)
     old = next(e for e in site.events if e.title == "Login failures")
     assert [u.status for u in old.updates] == [

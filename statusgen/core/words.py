@@ -11,3 +11,9 @@ from __future__ import annotations
 def _(message: str) -> str:
     """Mark a string for extraction; it is translated where it is shown."""
     return message
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    """``1 incident``, ``2 incidents``: for the command line's own messages, which are in
+    English only (the site's words go through gettext's plural forms instead)."""
+    return f"{count} {singular if count == 1 else plural}"

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from statusgen.core.model import ComponentStatus, Impact, IncidentStatus, UpdateStatus
+from statusgen.core.words import counted
 from statusgen.workflow.importers.draft import (
     Draft,
     DraftComponent,
@@ -81,7 +82,7 @@ def read_cstate(root: Path) -> Draft:
         if event is not None:
             draft.events.append(event)
     draft.events.sort(key=lambda e: (e.updates[0].at, e.key))
-    draft.notes.insert(0, f"{len(draft.events)} issues")
+    draft.notes.insert(0, counted(len(draft.events), "issue", "issues"))
     return draft
 
 

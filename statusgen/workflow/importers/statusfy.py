@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from statusgen.core.model import ComponentStatus, Impact, IncidentStatus, MaintenanceStatus
+from statusgen.core.words import counted
 from statusgen.workflow.importers.draft import (
     Draft,
     DraftComponent,
@@ -97,7 +98,8 @@ def read_statusfy(root: Path, language: str | None = None) -> Draft:
     for path in markdown_files(folder):
         draft.events.append(_incident(path, draft, items, prefix))
     draft.events.sort(key=lambda e: (e.updates[0].at, e.key))
-    draft.notes.insert(0, f"{len(draft.events)} incidents and maintenances in '{language}'")
+    events = counted(len(draft.events), "incident or maintenance", "incidents and maintenances")
+    draft.notes.insert(0, f"{events} in '{language}'")
     return draft
 
 

@@ -25,6 +25,7 @@ from statusgen.core.model import (
     UpdateStatus,
 )
 from statusgen.core.timestamps import TimestampError, format_timestamp, parse_date, parse_timestamp
+from statusgen.core.words import counted
 from statusgen.workflow.importers.documents import Documents
 from statusgen.workflow.importers.draft import (
     Draft,
@@ -113,7 +114,8 @@ def read_statuspage(documents: Documents, history: Path | None = None) -> Draft:
         for item in read_csv_history(history, reader.by_name):
             reader.event(str(history), item, seen)
         draft.events.sort(key=lambda e: (e.updates[0].at, e.key))
-        draft.notes.append(f"{len(draft.events) - before} older incidents from {history}")
+        older = counted(len(draft.events) - before, "older incident", "older incidents")
+        draft.notes.append(f"{older} from {history}")
     reader.check_statuses(component_doc)
     return draft
 
