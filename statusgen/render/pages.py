@@ -50,6 +50,8 @@ TEMPLATES = {
     "not_found": "statusgen/404.html",
     "subscribe": "statusgen/subscribe.html",
 }
+NOT_FOUND_URL = "404.html"
+"""The one page that is not an index page: a static host serves it for any missing path."""
 RECENT_DAYS = 7
 NARROW_DAYS = 30
 """The days of an uptime bar a phone shows: status.css hides the older cells."""
@@ -269,7 +271,7 @@ class SitePages:
         the one list that both the build (``__iter__``) and the preview (``page_at``) read."""
         routes: dict[str, Callable[[], Page]] = {
             url_of(""): self.overview,
-            url_of("", "404.html"): self.not_found,
+            NOT_FOUND_URL: self.not_found,
             url_of("components/"): self.components_index,
             url_of(SUBSCRIBE_PATH): self.subscribe,
         }
@@ -300,6 +302,10 @@ class SitePages:
         for make in self._routes.values():
             yield make()
 
+    def urls(self) -> list[str]:
+        """The URL of every page, in site order, without making them."""
+        return list(self._routes)
+
     # Pages --------------------------------------------------------------------------
 
     def overview(self) -> Page:
@@ -323,7 +329,7 @@ class SitePages:
         absolute (from ``site_url``'s path)."""
         return Page(
             path="",
-            filename="404.html",
+            filename=NOT_FOUND_URL,
             site_root=urlsplit(self.context.config.url or "/").path or "/",
             template=TEMPLATES["not_found"],
             title=self.language.gettext("Page not found"),
@@ -719,7 +725,9 @@ class PageRenderer:
         written by hand, relative to the site root), with absolute URLs (no dates, so
         that a rebuild gives the same bytes)."""
         config = self.pages.context.config
-        paths = [page.path for page in self.pages if page.filename == "index.html"]
+        # The URLs of index pages are their paths; making every page again for its path
+        # took a tenth of a second a thousand incidents.
+        paths = [url for url in self.pages.urls() if url != NOT_FOUND_URL]
         urls = "".join(
             f"<url><loc>{escape(config.absolute_url(path))}</loc></url>\n"
             for path in [*paths, *written]
