@@ -1,7 +1,8 @@
 """One measured build in a fresh process: ``python -m benchmarks.child KIND ...``.
 
-Prints one JSON line: wall-clock seconds, statusgen's phases and the peak memory of
-the process. A fresh process per run keeps runs independent and measures memory alone.
+Prints one JSON line: wall-clock seconds, CPU seconds (user and system: what a shared,
+loaded machine measures best), statusgen's phases and the peak memory of the process.
+A fresh process per run keeps runs independent and measures memory alone.
 
 - ``statusgen ROOT SITE_DIR NOW``: ``statusgen build``;
 - ``mkdocs CONFIG_FILE SITE_DIR``: a plain MkDocs build (the baseline);
@@ -42,8 +43,13 @@ def main(arguments: list[str]) -> None:
         build(load_config(config_file, site_dir=site))
     seconds = time.perf_counter() - started
     who = resource.RUSAGE_CHILDREN if kind == "hugo" else resource.RUSAGE_SELF
-    peak_kb = resource.getrusage(who).ru_maxrss
-    print(json.dumps({"seconds": seconds, "timings": timings, "peak_mb": peak_kb / 1024}))
+    usage = resource.getrusage(who)
+    cpu = usage.ru_utime + usage.ru_stime
+    print(
+        json.dumps(
+            {"seconds": seconds, "cpu": cpu, "timings": timings, "peak_mb": usage.ru_maxrss / 1024}
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -106,6 +106,9 @@ def test_the_benchmark_command_runs(tmp_path: Path) -> None:
         "Hugo, 1 template",  # scripts/test installs Debian's hugo
         "First load",
         "edit shown",
+        "Side by side (targets of issue 19)",
+        "build 40 / plain MkDocs",
+        "serve, edit shown",
     ):
         assert line in result.stdout, result.stdout
     print(result.stdout)
