@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -226,3 +227,23 @@ def test_the_api_and_badges_may_be_read_from_other_origins(tmp_path: Path) -> No
     for line in rules.splitlines():
         if line.startswith("/"):
             assert any((site / line.strip("/*")).iterdir()), line
+
+
+def test_a_build_at_the_clock_writes_times_to_the_second(tmp_path: Path) -> None:
+    """A new page is built at the clock (no --now): its "now" shows in the footer's
+    `<time datetime>`, which HTML allows three digits of a second at most, in the API and
+    in the feeds of a site with nothing published yet."""
+    root = minimal_repository(tmp_path / "repo")
+    built = statusgen("build", "--root", root)
+    assert built.returncode == 0, built.stderr
+    site = root / "site"
+    stamps = [
+        stamp
+        for page in site.rglob("*.html")
+        for stamp in re.findall(r'datetime="([^"]+)"', page.read_text(encoding="utf-8"))
+    ]
+    assert stamps
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) for s in stamps), stamps
+    summary = json.loads((site / "api" / "v2" / "summary.json").read_text(encoding="utf-8"))
+    assert "." not in summary["page"]["updated_at"], summary["page"]
+    assert re.search(r"<updated>[^<.]+</updated>", (site / "feed.atom").read_text())

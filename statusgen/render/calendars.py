@@ -106,11 +106,11 @@ class CalendarBuilder:
         event = Event()
         event.add("uid", f"{maintenance.id}@{self.host}")
         # DTSTAMP is when this copy of the event was written out: the build's now, in
-        # UTC as RFC 5545 requires (whole seconds: the clock's microseconds are noise).
+        # UTC as RFC 5545 requires.
         # LAST-MODIFIED is when the event itself last changed, its latest published
         # update, and SEQUENCE grows by one with each update so that clients replace
         # their copy.
-        event.add("dtstamp", self.context.state.now.astimezone(UTC).replace(microsecond=0))
+        event.add("dtstamp", self.context.state.now.astimezone(UTC))
         event.add("created", state.created_at)
         event.add("last-modified", state.updated_at)
         event.add("sequence", len(state.updates) - 1)

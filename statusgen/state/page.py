@@ -169,7 +169,10 @@ def listed(events: Iterable[EventState]) -> tuple[EventState, ...]:
 
 
 def derive(site: Site, now: datetime, *, uptime_days: int = DEFAULT_WINDOW_DAYS) -> PageState:
-    """Compute what the page says at ``now`` (an aware datetime)."""
+    """Compute what the page says at ``now`` (an aware datetime), to the second: the
+    clock's microseconds would show in every output that writes ``now`` (and HTML's
+    ``<time datetime>`` allows at most three digits of a second)."""
+    now = now.replace(microsecond=0)
     events = [
         state for event in reversed(site.events) if (state := event_state(event, now)) is not None
     ]
