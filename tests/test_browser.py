@@ -357,6 +357,33 @@ def test_a_reader_in_utc_sees_utc_alone(
     assert shown(tab, WINTER).startswith(f"{winter_day}, 09:40 UTC")
 
 
+def test_a_window_that_ends_on_its_first_day_gives_the_end_by_its_time(
+    open_tab: TabOpener,
+) -> None:
+    tab = open_tab("", timezone_id="Europe/Paris")
+    require_script_ran(tab)
+    windows = {
+        name: " ".join(
+            tab.page.get_by_role("link", name=name)
+            .locator("xpath=ancestor::article")
+            .locator(".sg-window")
+            .inner_text()
+            .split()
+        )
+        for name in (
+            "Search index rebuild",
+            "Network equipment upgrade in the Frankfurt data centre",
+        )
+    }
+    assert windows == {
+        "Search index rebuild": "Nov 30, 2026, 11:00 CET (10:00 UTC) → 17:00 CET (16:00 UTC)",
+        # Over midnight, the end keeps its day.
+        "Network equipment upgrade in the Frankfurt data centre": (
+            "Dec 12, 2026, 23:00 CET (22:00 UTC) → Dec 13, 2026, 03:00 CET (02:00 UTC)"
+        ),
+    }
+
+
 def test_a_zone_without_a_common_name_is_told_by_its_offset(open_tab: TabOpener) -> None:
     tab = open_tab("", timezone_id="Asia/Tokyo", locale="en-US")
     require_script_ran(tab)

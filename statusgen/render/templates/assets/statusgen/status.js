@@ -63,6 +63,14 @@
         ? utcTime.format(moment) + " UTC" : utc) + ")";
       element.after(span);
     });
+    // A window that ends on the day it starts: "Nov 30, 2026, 11:00 CET → 17:00 CET".
+    document.querySelectorAll(".sg-window").forEach(function (span) {
+      var ends = span.querySelectorAll("time[data-local]");
+      var start = new Date(ends[0].getAttribute("datetime"));
+      var end = new Date(ends[1].getAttribute("datetime"));
+      if (isNaN(start) || isNaN(end) || localDate.format(start) !== localDate.format(end)) return;
+      ends[1].textContent = localTime.format(end) + " " + zoneName(end);
+    });
   }
 
   if ("RelativeTimeFormat" in Intl) {
