@@ -22,6 +22,7 @@ import pytest
 
 from statusgen.content.config import read_site_config
 from tests.browser import PROJECT, build_example, serve
+from tests.conftest import statusgen
 from tests.npm import NpmMissing, npm_package
 
 VNU_VERSION = "26.9.27"
@@ -71,9 +72,27 @@ def ensure_vnu() -> Path:
 
 
 @pytest.fixture(scope="module")
-def vnu_messages(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Any]]:
+def new_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What a new user publishes first: the repository ``statusgen init`` writes, built at
+    the clock (no --now)."""
+    root = tmp_path_factory.mktemp("new") / "status"
+    for args in (("init", root), ("build", "--root", root)):
+        result = statusgen(*args)
+        assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+NEW = "new:"
+"""The prefix of the new site's pages among the checker's messages."""
+
+
+@pytest.fixture(scope="module")
+def vnu_messages(
+    site: Path, new_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[Any]]:
     """The checker's messages (errors, warnings and information) for every HTML file of
-    the site, by path relative to it, and for the canary page under the key ``"canary"``.
+    the example site, by path relative to it, of the new site (``new:<path>``), and for
+    the canary page under the key ``"canary"``.
 
     The pages are checked as a browser reads them, over HTTP from 127.0.0.1: from
     ``file:`` URLs, whose origin matches no ``'self'``, the checker would report every
@@ -86,10 +105,12 @@ def vnu_messages(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     canary = tmp_path_factory.mktemp("vnu") / "canary.html"
     canary.write_text(CANARY, encoding="utf-8")
     pages = [p.relative_to(site).as_posix() for p in html_files(site)]
-    with serve(site) as base:
+    new_pages = [p.relative_to(new_site).as_posix() for p in html_files(new_site)]
+    with serve(site) as base, serve(new_site) as new_base:
+        urls = [*(base + p for p in pages), *(new_base + p for p in new_pages)]
         command = [java, "-Dnu.validator.servlet.allow-forbidden-hosts=true", "-jar", str(jar)]
         result = subprocess.run(
-            [*command, "--format", "json", "--stdout", *(base + p for p in pages), str(canary)],
+            [*command, "--format", "json", "--stdout", *urls, str(canary)],
             capture_output=True,
             text=True,
             check=False,
@@ -99,13 +120,17 @@ def vnu_messages(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
         pytest.fail(f"vnu.jar exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
-    messages: dict[str, list[Any]] = {page: [] for page in pages}
+    messages: dict[str, list[Any]] = {key: [] for key in [*pages, *(NEW + p for p in new_pages)]}
     messages["canary"] = []
     for message in report["messages"]:
         url = message.get("url", "")
-        key = url.removeprefix(base) if url.startswith(base) else "canary"
-        if key == "canary":
+        if url.startswith(base):
+            key = url.removeprefix(base)
+        elif url.startswith(new_base):
+            key = NEW + url.removeprefix(new_base)
+        else:
             assert Path(url2pathname(urlsplit(url).path)) == canary, message
+            key = "canary"
         messages[key].append(message)
     return messages
 
@@ -137,6 +162,16 @@ def test_every_page_is_valid_html_without_warning(
     assert "404.html" in pages
     assert "incidents/2026-11-28-api-error-rates/postmortem/index.html" in pages
     assert len(pages) >= 19
+    found = problems(vnu_messages, pages)
+    assert not found, "Nu HTML Checker:\n" + "\n".join(found)
+
+
+def test_a_new_page_made_by_init_is_valid_html_without_warning(
+    vnu_messages: dict[str, list[Any]],
+) -> None:
+    pages = [key for key in vnu_messages if key.startswith(NEW)]
+    assert NEW + "index.html" in pages
+    assert any(key.startswith(NEW + "incidents/") for key in pages)  # init's example
     found = problems(vnu_messages, pages)
     assert not found, "Nu HTML Checker:\n" + "\n".join(found)
 
