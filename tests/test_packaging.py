@@ -9,12 +9,14 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tomllib
 import zipfile
 from email.message import Message
 from pathlib import Path
 from subprocess import CompletedProcess
 
 import pytest
+from packaging.requirements import Requirement
 
 from tests.conftest import COMPONENTS_YML, init_git
 from tests.test_new_repository import MINIMAL_MKDOCS
@@ -70,6 +72,19 @@ def test_the_metadata_is_what_the_index_shows(dist: Path) -> None:
     assert isinstance(readme, str)
     assert "](docs/" not in readme
     assert f"]({urls['Repository']}/blob/main/docs/site.md)" in readme
+
+
+def test_the_build_backend_floor_supports_the_license_expression() -> None:
+    """hatchling writes License-Expression (PEP 639) from 1.27 on; 1.24 fails on it."""
+    pyproject = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["license"] == "MIT"
+    (backend,) = [
+        Requirement(r)
+        for r in pyproject["build-system"]["requires"]
+        if Requirement(r).name == "hatchling"
+    ]
+    assert not backend.specifier.contains("1.26.3")
+    assert backend.specifier.contains("1.27.0")
 
 
 def test_the_license_is_the_whole_mit_text_in_both(dist: Path) -> None:

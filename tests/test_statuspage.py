@@ -885,3 +885,31 @@ def test_a_reopening_and_its_resolution_carry_their_changes(make_repo: RepoWrite
         ("investigating", [("api", "operational", "major_outage")]),
         ("resolved", [("api", "major_outage", "operational")]),
     ]
+
+
+def test_a_notice_announces_what_its_page_shows(make_repo: RepoWriter) -> None:
+    """``impact: none`` with listed components: FORMAT.md gives them degraded_performance,
+    the page shows it, and the API announces the same, never more (docs/api.md)."""
+    text = """
+        ---
+        title: Changes to the API's rate limits
+        impact: none
+        components: [api]
+        ---
+
+        ## 2026-11-20 12:00 UTC — resolved
+        Done.
+
+        ## 2026-11-20 09:00 UTC — investigating
+        Rate limits change today.
+        """
+    during = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    event = one_event(make_repo, text, datetime(2026, 11, 21, tzinfo=UTC))
+    assert event["impact"] == "none"
+    assert transitions(event) == [
+        ("investigating", [("api", "operational", "degraded_performance")]),
+        ("resolved", [("api", "degraded_performance", "operational")]),
+    ]
+    summary = build(make_repo, {"event.md": text}, during)["api/v2/summary.json"]
+    api = next(c for c in summary["components"] if c["id"] == "api")
+    assert api["status"] == "degraded_performance"
