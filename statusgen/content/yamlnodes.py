@@ -48,7 +48,9 @@ def compose(text: str) -> yaml.Node | None:
         raise YamlSyntaxError("invalid YAML: " + ", ".join(parts), line) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(f"invalid YAML: {error}", None) from None
-    _check_values(root)
+    # Without an escape, a value holds only characters of the text itself.
+    if "\\" in text or CONTROL_CHARACTER.search(text) or "\r" in text:
+        _check_values(root)
     return root
 
 

@@ -72,9 +72,12 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
+_SEPARATORS = re.compile(r"[\s_]+")
+
+
 def normalize_choice(text: str) -> str:
     """Choices are case-insensitive and spaces equal underscores: 'In Progress' = in_progress."""
-    return re.sub(r"[\s_]+", "_", text.strip().lower())
+    return _SEPARATORS.sub("_", text.strip().lower())
 
 
 def choose(text: str, choices: Iterable[Choice]) -> tuple[Choice | None, str]:
