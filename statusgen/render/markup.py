@@ -36,7 +36,6 @@ from urllib.parse import urljoin
 import markdown
 import nh3
 
-from statusgen import __version__
 from statusgen.core.errors import ContentError
 from statusgen.core.model import Site
 
@@ -270,14 +269,15 @@ class MarkdownRenderer:
 
 def _settings(extensions: Sequence[Any], configs: Mapping[str, Any]) -> str | None:
     """What a rendered text depends on besides the text, as a string: the versions of
-    statusgen, Markdown, nh3 and the extensions' packages, this module (the sanitiser's
-    policy), the extensions and their options. None when a setting has no stable
-    description (an object given as an extension or an option): no cache then, rather
-    than risk another setting's HTML."""
+    Markdown, nh3 and the extensions' packages, this module's code (the conversion and
+    the sanitiser's policy: no other statusgen code touches the HTML), the extensions
+    and their options. None when a setting has no stable description (an object given
+    as an extension or an option): no cache then, rather than risk another setting's
+    HTML."""
     packages = {e.split(".")[0] for e in extensions if isinstance(e, str)} | {"markdown", "nh3"}
     versions = {name: str(getattr(sys.modules.get(name), "__version__", "")) for name in packages}
     module = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    described = [__version__, module, versions, list(extensions), configs]
+    described = [module, versions, list(extensions), configs]
     try:
         return json.dumps(described, sort_keys=True, default=_describe)
     except TypeError:
