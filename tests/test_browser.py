@@ -267,7 +267,7 @@ def test_overview_without_javascript(open_tab: TabOpener) -> None:
     for fact in (
         "Resolved",
         "Major",
-        "1 hr 38 min",
+        "1 h 38 min",
         "REST API\nOperational",
         "Webhooks\nDegraded performance\nsince Nov 28, 2026, 14:30 UTC",
     ):
@@ -447,7 +447,7 @@ def test_incident_and_postmortem_open_with_a_summary_line(open_tab: TabOpener) -
         assert "Impact: Major" in text, text
         assert "Resolved" in text, text
         assert "Nov 28, 2026, 14:02 UTC" in text, text
-        assert "lasted 1 hr 38 min" in text, text
+        assert "lasted 1 h 38 min" in text, text
         assert gist.get_by_role("link", name="REST API").count() == 1
         for badge in gist.locator(".sg-badge").all():
             assert badge.inner_text().strip()

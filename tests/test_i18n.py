@@ -99,9 +99,11 @@ def test_languages_know_whether_they_are_translated() -> None:
 @pytest.mark.parametrize(
     ("language", "minutes", "text"),
     [
-        ("en", 98, "1 hr 38 min"),
+        ("en", 98, "1 h 38 min"),
         ("fr", 98, "1 h 38 min"),
-        ("en", 60, "1 hr"),
+        ("en", 60, "1 h"),
+        ("en", 24 * 60 + 60, "1 day 1 h"),
+        ("fr", 2 * 24 * 60, "2 j"),
         ("en", 3 * 24 * 60 + 5, "3 days 5 min"),
         ("fr", 0.5, "30 s"),
     ],

@@ -148,7 +148,7 @@ def test_incident_page_has_the_timeline_newest_first(example_site: Path) -> None
         "update-20261128T143000Z",
         "update-20261128T140200Z",
     ]
-    assert "1 hr 38 min" in html
+    assert "1 h 38 min" in html
     assert 'href="../../incidents/2026-11-28-api-error-rates/postmortem/"' in html
 
 

@@ -22,7 +22,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_percent
 from babel.support import Translations
-from babel.units import format_unit
 
 from statusgen.core.model import (
     Catalog,
@@ -57,6 +56,9 @@ LABELS: dict[str, str] = {
     MaintenanceStatus.COMPLETED: _("Completed"),
 }
 #: What a maintenance that has not started will do to a component.
+UNITS = {"hour": _("{count} h"), "minute": _("{count} min"), "second": _("{count} s")}
+"""The short units of a duration below a day (days have plural forms)."""
+
 PLANNED_LABELS: dict[ComponentStatus, str] = {
     ComponentStatus.OPERATIONAL: _("Will stay operational"),
     ComponentStatus.UNDER_MAINTENANCE: _("Will be under maintenance"),
@@ -164,24 +166,27 @@ class Language:
         )
 
     def format_duration(self, duration: timedelta) -> str:
-        """A duration to the minute, in the language's short units (CLDR): ``1 hr 38 min``,
-        ``1 h 38 min``, ``2 days 3 hr``; under a minute, in seconds."""
+        """A duration to the minute, in short units: ``1 h 38 min``, ``2 days 3 h``; under a
+        minute, in seconds. The units are messages of the catalog (French keeps each number
+        and its unit together with CLDR's no-break spaces: ``1\u202fh 38\u00a0min``)."""
         seconds = int(duration.total_seconds())
         if seconds < 60:
-            return self._unit(seconds, "duration-second")
+            return self._unit(seconds, "second")
         minutes = seconds // 60
         amounts = (
-            (minutes // (24 * 60), "duration-day"),
-            (minutes // 60 % 24, "duration-hour"),
-            (minutes % 60, "duration-minute"),
+            (minutes // (24 * 60), "day"),
+            (minutes // 60 % 24, "hour"),
+            (minutes % 60, "minute"),
         )
         return " ".join(self._unit(amount, unit) for amount, unit in amounts if amount)
 
     def _unit(self, amount: int, unit: str) -> str:
-        return self._once(
-            ("unit", amount, unit),
-            lambda: format_unit(amount, unit, length="short", locale=self.locale),
-        )
+        return self._once(("unit", amount, unit), lambda: self._unit_text(amount, unit))
+
+    def _unit_text(self, amount: int, unit: str) -> str:
+        if unit == "day":
+            return self.ngettext("{count} day", "{count} days", amount).format(count=amount)
+        return self.gettext(UNITS[unit]).format(count=amount)
 
     def format_percent(self, ratio: float) -> str:
         """A ratio as a percentage with up to two decimals: ``99.97%``, ``99,97 %``."""
