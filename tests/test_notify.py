@@ -758,6 +758,18 @@ def test_the_ledger_commit_names_the_revision_notified_up_to(story: Story) -> No
 # --dry-run --------------------------------------------------------------------------------------
 
 
+def test_dry_run_counts_one_notice_and_one_target_in_the_singular(
+    story: Story, http: HttpServer
+) -> None:
+    urls = ["api=" + http.json_url("api-team")]
+    result = notify(
+        story, "opened", "identified", now="2026-11-30 12:15 UTC", urls=urls, dry_run=True
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 notice, 1 target (dry run)" in result.stderr
+    assert http.requests == []
+
+
 def test_dry_run_prints_each_message_and_its_targets_and_sends_nothing(
     story: Story, smtp: SmtpServer, http: HttpServer
 ) -> None:
