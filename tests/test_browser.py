@@ -266,7 +266,6 @@ def test_overview_without_javascript(open_tab: TabOpener) -> None:
     # The API recovered in the incident; webhooks joined it later (component changes).
     for fact in (
         "Resolved",
-        "Major",
         "1 h 38 min",
         "REST API\nOperational",
         "Webhooks\nDegraded performance\nsince Nov 28, 2026, 14:30 UTC",
@@ -451,11 +450,12 @@ def test_incident_and_postmortem_open_with_a_summary_line(open_tab: TabOpener) -
         assert gist.get_by_role("link", name="REST API").count() == 1
         for badge in gist.locator(".sg-badge").all():
             assert badge.inner_text().strip()
-    # The facts of the incident page tell its status and impact by colour and words.
+    # The incident page tells its status and impact by colour and words, once: in the
+    # summary line, which the facts below do not repeat.
     tab = open_tab(PAGES["incident"], java_script_enabled=False)
-    facts = tab.page.locator(".sg-facts")
-    assert facts.locator(".sg-badge.sg-e-resolved").inner_text() == "Resolved"
-    assert facts.locator(".sg-badge.sg-i-major").inner_text() == "Major"
+    header = tab.page.locator(".sg-incident__header")
+    assert header.locator(".sg-badge.sg-e-resolved").all_inner_texts() == ["Resolved"]
+    assert header.locator(".sg-badge.sg-i-major").all_inner_texts() == ["Impact: Major"]
 
 
 def test_a_maintenance_card_labels_its_posting_time(open_tab: TabOpener) -> None:
