@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import write_repository
-from statusgen.site.assembly import CACHE_FILE
+from statusgen.site.assembly import markdown_cache_file
 from statusgen.site.build import build_site
 from tests.test_site import PROJECT, tree
 
@@ -56,11 +56,11 @@ def test_cache_off_cold_and_warm_build_the_same_bytes(
     uncached = make(tmp_path / "uncached")
     set_option(uncached, "cache: false")
     off = tree(build_site(uncached, tmp_path / "off", NOW).site_dir)
-    assert not (uncached / CACHE_FILE).exists()
+    assert not markdown_cache_file(uncached / "mkdocs.yml").exists()
 
     cached = make(tmp_path / "cached")
     cold = tree(build_site(cached, tmp_path / "cold", NOW).site_dir)
-    assert (cached / CACHE_FILE).is_file()
+    assert markdown_cache_file(cached / "mkdocs.yml").is_file()
     warm = tree(build_site(cached, tmp_path / "warm", NOW).site_dir)
     assert off == cold == warm
     assert len(off) > 50

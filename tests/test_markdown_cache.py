@@ -4,13 +4,30 @@ builds used."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
+from statusgen.core.timestamps import parse_timestamp
 from statusgen.render.markup import MarkdownRenderer, StoredMarkdown
+from statusgen.site.assembly import markdown_cache_file
+from statusgen.site.build import build_site
+from tests.conftest import RepoWriter
 
 TEXT = "We are **investigating** errors.\n\n| a | b |\n|---|---|\n| 1 | 2 |"
 OTHER = "A fix has been *deployed*."
+NOW = parse_timestamp("2026-11-30 12:00 UTC")
+MKDOCS = "site_name: S\nsite_url: https://status.example.com/\nplugins: [statusgen]\n"
+INCIDENT = """\
+    ---
+    title: Errors on the API
+    impact: major
+    components: [api]
+    ---
+
+    ## 2026-11-28 14:02 UTC - investigating
+    We are **investigating** errors.
+    """
 
 
 def stored(path: Path) -> dict[str, str]:
@@ -83,3 +100,29 @@ def test_texts_no_recent_build_used_are_forgotten(tmp_path: Path) -> None:
         renderer.html(TEXT)
         renderer.save(prune=True)
     assert list(stored(cache).values()) == [MarkdownRenderer().html(TEXT)]
+
+
+def test_builds_keep_it_in_the_user_cache_and_never_trust_one_in_the_repository(
+    make_repo: RepoWriter, tmp_path: Path, user_cache: Path
+) -> None:
+    """A pull request may add any file, and a ``.cache`` symlink: the build neither reads
+    HTML from the repository nor writes there."""
+    root = make_repo({"2026-11-28-api.md": INCIDENT}, mkdocs=MKDOCS)
+    build_site(root, tmp_path / "first", NOW)
+    cache = markdown_cache_file(root / "mkdocs.yml")
+    assert cache.is_file()
+    assert cache.is_relative_to(user_cache / "statusgen")
+    # A planted copy of the cache in the repository, with script in every text.
+    planted = root / ".cache" / "statusgen" / "markdown.sqlite"
+    planted.parent.mkdir(parents=True)
+    shutil.copy(cache, planted)
+    mark_everything(planted, '<p><script>alert("planted")</script></p>')
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / ".cache" / "statusgen").rename(root / ".cache" / "moved")
+    (root / ".cache" / "statusgen").symlink_to(outside)
+    second = build_site(root, tmp_path / "second", NOW)
+    html = (second.site_dir / "incidents" / "2026-11-28-api" / "index.html").read_text()
+    assert "planted" not in html
+    assert "We are <strong>investigating</strong>" in html
+    assert list(outside.iterdir()) == []

@@ -4,7 +4,9 @@ and assembling the :class:`RenderContext` and the page renderer of a moment."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,10 +48,22 @@ TEMPLATES_DIR = Path(__file__).parents[1] / "render" / "templates"
 NO_DOCS_DIR = Path(__file__).parent / "no_docs"
 """An empty folder (but for a hidden file, which MkDocs skips), the docs_dir of a site
 without hand-written pages."""
-CACHE_FILE = Path(".cache") / "statusgen" / "markdown.sqlite"
-"""Where builds keep rendered Markdown (option ``cache``), relative to mkdocs.yml: in the
-repository, so that it goes with it (and with a CI cache of it); git-ignored."""
 log = logging.getLogger("mkdocs.plugins.statusgen")
+
+
+def markdown_cache_file(config_file: Path) -> Path:
+    """Where builds of the site configured by ``config_file`` keep rendered Markdown
+    (option ``cache``): in the user's cache folder (``$XDG_CACHE_HOME``, else
+    ``~/.cache``), one file per site.
+
+    Never in the repository: the build trusts the HTML it finds there, and a file a pull
+    request adds, or a ``.cache`` symlink, must not carry markup past the sanitiser or
+    make the build write elsewhere.
+    """
+    home = Path(os.environ.get("XDG_CACHE_HOME", ""))
+    base = home if home.is_absolute() else Path.home() / ".cache"  # relative: ignored, as XDG says
+    site = hashlib.sha256(str(config_file.resolve()).encode()).hexdigest()[:16]
+    return base / "statusgen" / f"markdown-{site}.sqlite"
 
 
 def site_config(root: Path) -> SiteConfig:
@@ -187,7 +201,7 @@ def render_context(
         markdown=MarkdownRenderer(
             config.markdown_extensions,
             config.mdx_configs,
-            cache=Path(config.config_file_path).parent / CACHE_FILE if options.cache else None,
+            cache=markdown_cache_file(Path(config.config_file_path)) if options.cache else None,
         ),
         language=language,
     )
