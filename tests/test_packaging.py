@@ -72,6 +72,9 @@ def test_the_metadata_is_what_the_index_shows(dist: Path) -> None:
     assert isinstance(readme, str)
     assert "](docs/" not in readme
     assert f"]({urls['Repository']}/blob/main/docs/site.md)" in readme
+    assert 'src="docs/' not in readme
+    raw = urls["Repository"].replace("github.com", "raw.githubusercontent.com")
+    assert f'src="{raw}/main/docs/screenshots/overview-desktop-light.png"' in readme
 
 
 def test_the_build_backend_floor_supports_the_license_expression() -> None:
