@@ -206,6 +206,27 @@ def test_the_previous_site_is_removed_after_the_swap_and_leftovers_by_the_next_b
     assert _no_folder_aside(repo)
 
 
+def test_the_removal_never_runs_a_statusgen_folder_of_the_repository(repo: Path) -> None:
+    """The removal is a ``python -m`` process started in the folder being built: a
+    ``statusgen/`` package in the repository must not be what it imports."""
+    planted = repo / "statusgen" / "site"
+    planted.mkdir(parents=True)
+    canary = repo / "ran"
+    for init in (repo / "statusgen" / "__init__.py", planted / "__init__.py"):
+        init.write_text("")
+    (planted / "trash.py").write_text(f"open({str(canary)!r}, 'w').close()\n")
+    # The installed command, as users run it (``python -m statusgen`` would itself put
+    # the current folder first on the path, as Python always does).
+    command = Path(sys.executable).parent / "statusgen"
+    for now in (NOW, LATER):  # the second build replaces the first site
+        result = subprocess.run(
+            [command, "build", "--now", now], cwd=repo, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+    assert _no_folder_aside(repo)  # the real removal ran
+    assert not canary.exists()
+
+
 def test_a_removal_deletes_only_a_folder_marked_as_a_site(tmp_path: Path) -> None:
     unmarked = tmp_path / "unmarked"
     (unmarked / "sub").mkdir(parents=True)

@@ -58,7 +58,9 @@ def discard(folder: Path) -> None:
         return
     try:
         subprocess.Popen(
-            [sys.executable, "-m", __name__, str(folder)],
+            # Isolated (-I): not the current folder first on the path, so a
+            # statusgen/ folder in a repository being built is never what runs here.
+            [sys.executable, "-I", "-m", __name__, str(folder)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
