@@ -10,6 +10,7 @@ the page indicator follows Statuspage. Updates dated after ``now`` are not publi
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -17,7 +18,7 @@ import pytest
 
 from statusgen.content.loader import load_site
 from statusgen.core.model import ComponentStatus, IncidentStatus, MaintenanceStatus
-from statusgen.state.events import EventState
+from statusgen.state.events import EventState, KeptStates
 from statusgen.state.page import Indicator, PageState, derive
 from tests.conftest import RepoWriter
 
@@ -732,3 +733,40 @@ def test_page_updated_at_is_the_newest_published_update(make_repo: RepoWriter) -
 
 def test_page_updated_at_without_events_is_now(make_repo: RepoWriter) -> None:
     assert page_at(make_repo, {}, at("11:00")).updated_at == at("11:00")
+
+
+# States kept from one derivation to the next (statusgen serve) -----------------------------
+
+
+def test_kept_states_are_the_states_derived_afresh_at_every_moment(make_repo: RepoWriter) -> None:
+    """A preview derives each version at the clock's moment, keeping the events' states:
+    at every moment (those of the updates and windows included, and back in time), the
+    page is the one derived from scratch, and a state is kept only while it holds."""
+    site = load_site(
+        make_repo(
+            {
+                **OVERLAPPING,
+                "2026-11-28-db.md": POSTPONED,
+                "2026-11-28-next.md": maintenance(
+                    ("2026-11-28 09:00", "scheduled"),
+                    start="2026-11-28 15:05",
+                    end="2026-11-28 15:50",
+                ),
+            }
+        )
+    )
+    kept = KeptStates()
+    moments = [at("08:00") + timedelta(minutes=5 * n) for n in range(110)] + [at("09:00")]
+    previous: PageState | None = None
+    for now in moments:
+        state = derive(site, now, kept=kept)
+        fresh = derive(site, now)
+        assert state.events == fresh.events, now
+        assert state.component_statuses == fresh.component_statuses, now
+        assert state.indicator is fresh.indicator, now
+        assert state.uptime == fresh.uptime, now
+        if now == at("16:30"):  # nothing happens after 16:25: every state is kept as it was
+            assert previous is not None
+            assert all(map(operator.is_, state.events, previous.events))
+        previous = state
+    assert sum(e.is_maintenance for e in state.events) == 2  # both published by 09:00

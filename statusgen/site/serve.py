@@ -22,18 +22,21 @@ import sys
 import tempfile
 import threading
 from contextlib import suppress
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 
 from statusgen.content.components_file import COMPONENTS_FILE
 from statusgen.content.config import config_file
 from statusgen.content.loader import INCIDENTS_DIR, ParsedFiles, load_site
 from statusgen.core.errors import ContentErrors, StatusgenError
+from statusgen.core.model import Site
 from statusgen.render.context import RenderContext
 from statusgen.render.markup import MarkupError
 from statusgen.render.outputs import render_outputs
@@ -47,6 +50,11 @@ from statusgen.site.assembly import (
     render_context,
 )
 from statusgen.site.build import build_site
+from statusgen.site.options import PluginOptions
+from statusgen.state.events import KeptStates
+from statusgen.state.page import derive
+from statusgen.view.audiences import KeptViews
+from statusgen.view.site_view import site_view
 
 FINGERPRINT_PATH = "/.statusgen/fingerprint"
 #: Time-dependent states (a maintenance window) move on even when no file changes.
@@ -96,6 +104,13 @@ class Preview:
         self.outputs: dict[str, bytes] | None = None
         self.parsed = ParsedFiles()
         """The files as they were last parsed: an edit re-parses only the edited file."""
+        self.views, self.states = KeptViews(), KeptStates()
+        """The events' views and states of the last refresh: an edit views and derives
+        only the edited event again."""
+        self.settings: RenderContext | None = None
+        """What the context takes from mkdocs.yml (its language, Markdown renderer and
+        settings), made once per load of it; None until then."""
+        self.templates = _CompiledTemplates()
 
     # Keeping up with the files ---------------------------------------------------------
 
@@ -126,6 +141,8 @@ class Preview:
                 return
             if fingerprint.split("|")[0] != self.fingerprint.split("|")[0]:
                 self.config = None  # mkdocs.yml or the theme changed
+                self.settings, self.templates = None, _CompiledTemplates()
+                self.views, self.states = KeptViews(), KeptStates()
             self.fingerprint, self.derived_at = fingerprint, now
             reported, self.errors, self.renderer, self.outputs = self.errors, [], None, None
             self.close()
@@ -137,8 +154,9 @@ class Preview:
                     self.config = config
                 options = plugin_options(self.config)
                 site = load_site(self.root, self.parsed)
-                self.context = render_context(self.config, options, site, now)
+                self.context = self._context(options, site, now)
                 self.renderer = page_renderer(self.config, options, self.context)
+                self.renderer.environment.bytecode_cache = self.templates
             except ContentErrors as errors:
                 self.errors = [str(e) for e in errors.errors]
             except StatusgenError as error:
@@ -147,6 +165,17 @@ class Preview:
                 print("\n".join(self.errors), file=sys.stderr)
             elif reported and not self.errors:
                 print("The errors are fixed.", file=sys.stderr)
+
+    def _context(self, options: PluginOptions, site: Site, now: datetime) -> RenderContext:
+        """:func:`render_context`'s context, with the state derived from the last
+        refresh's: the view and the state, as the build takes them, of the events whose
+        files changed only."""
+        view = site_view(site, audience=options.audience, drills=options.drills, kept=self.views)
+        state = derive(view, now, uptime_days=options.uptime_days, kept=self.states)
+        if self.settings is None:
+            assert self.config is not None
+            self.settings = render_context(self.config, options, site, now)
+        return replace(self.settings, state=state)
 
     def close(self) -> None:
         """Remove the build made for hand-written pages, if any."""
@@ -249,19 +278,40 @@ class Preview:
         return self._with_reload(body.encode())
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The templates' compiled code, kept for the environment of each refresh (compiling
+    them again took a tenth of a second). Jinja checks each template's source against
+    the checksum it was compiled from."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
 def _stamps(files: list[Path], folders: list[Path]) -> str:
-    """A digest of the names, modification times and sizes of ``files`` and of every
-    file under ``folders`` (read from directory entries: 10,000 files are stamped on
-    each request)."""
-    stamps = []
+    """A digest of the names, inodes, modification times and sizes of ``files`` and of
+    every file under ``folders``, read from directory entries (10,000 files are stamped
+    on each request, and again on each poll of an open page). In the order the folders
+    list them, not sorted: the digest is only ever compared with the previous one, and
+    a listing in another order only costs one needless refresh."""
+    stamps: list[object] = []
     for path in files:
         with suppress(OSError):
             status = path.stat()
-            stamps.append(f"{path}:{status.st_mtime_ns}:{status.st_size}")
+            stamps += (str(path), status.st_ino, status.st_mtime_ns, status.st_size)
     pending = [str(folder) for folder in folders]
     while pending:
+        folder = pending.pop()
+        stamps.append(folder)
         try:
-            with os.scandir(pending.pop()) as listing:
+            with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError:
             continue
@@ -269,10 +319,12 @@ def _stamps(files: list[Path], folders: list[Path]) -> str:
             if entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
                 continue
-            with suppress(OSError):
+            try:
                 status = entry.stat()
-                stamps.append(f"{entry.path}:{status.st_mtime_ns}:{status.st_size}")
-    return str(hash("\n".join(sorted(stamps))))
+            except OSError:
+                continue
+            stamps += (entry.name, status.st_ino, status.st_mtime_ns, status.st_size)
+    return str(hash(tuple(stamps)))
 
 
 def _is_file(path: Path) -> bool:

@@ -24,6 +24,13 @@ from statusgen.core.model import (
     UpdateStatus,
 )
 
+_NOT_AFFECTED = ComponentStatus.OPERATIONAL
+# The frontmatter's statuses hold from the event's beginning: a maintenance may be in
+# progress (from its window's start) before its first update.
+_BEGINNING = datetime.min.replace(tzinfo=UTC)
+FOREVER = datetime.max.replace(tzinfo=UTC)
+"""After every moment: when an event's state never changes again (:func:`next_change`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Transition:
@@ -193,9 +200,11 @@ class EventState:
 
 def event_state(event: Incident | Maintenance, now: datetime) -> EventState | None:
     """The state of one event at ``now``; None when nothing of it is published yet."""
-    updates = tuple(u for u in event.updates if u.at <= now)
-    if not updates:
-        return None
+    updates = event.updates
+    if updates[-1].at > now:  # updates are oldest first: most events are all published
+        updates = tuple(u for u in updates if u.at <= now)
+        if not updates:
+            return None
     if isinstance(event, Maintenance):
         return _maintenance_state(event, updates, now)
     status = IncidentStatus(update_statuses(updates, maintenance=False)[-1])
@@ -213,6 +222,46 @@ def event_state(event: Incident | Maintenance, now: datetime) -> EventState | No
     )
 
 
+def next_change(event: Incident | Maintenance, now: datetime) -> datetime:
+    """The first moment after ``now`` at which the event's state may differ from its
+    state at ``now``: its next update, or a maintenance's window start or end, whichever
+    comes first (:data:`FOREVER` when none is left). :func:`event_state` reads ``now``
+    only by comparing these moments with it, so the state is the same at every moment
+    from ``now`` until then."""
+    updates = event.updates
+    index = bisect.bisect_right(updates, now, key=lambda update: update.at)
+    moments = [updates[index].at] if index < len(updates) else []
+    if isinstance(event, Maintenance):
+        moments += [t for t in (event.scheduled_start, event.scheduled_end) if t > now]
+    return min(moments, default=FOREVER)
+
+
+class KeptStates:
+    """Event states kept from one derivation to the next, for ``statusgen serve``: an
+    event that is the same object as last time (its file did not change) keeps its state
+    while ``now`` stays between the moment it was derived at and :func:`next_change`.
+    Only the events of the latest derivation are kept."""
+
+    def __init__(self) -> None:
+        # By id: an entry holds its event, so no other object has that id while it is kept.
+        self._kept: dict[
+            int, tuple[Incident | Maintenance, EventState | None, datetime, datetime]
+        ] = {}
+
+    def states(self, events: Iterable[Incident | Maintenance], now: datetime) -> list[EventState]:
+        """The states at ``now`` of those of ``events`` that are published, in order."""
+        previous, self._kept = self._kept, {}
+        found = []
+        for event in events:
+            entry = previous.get(id(event))
+            if entry is None or not entry[2] <= now < entry[3]:
+                entry = event, event_state(event, now), now, next_change(event, now)
+            self._kept[id(event)] = entry
+            if entry[1] is not None:
+                found.append(entry[1])
+        return found
+
+
 def update_statuses(updates: Sequence[Update], *, maintenance: bool) -> tuple[UpdateStatus, ...]:
     """The status each update gives its event: its own, except that an ``update`` (not a
     Statuspage status) keeps the status it follows; before any, investigating (an
@@ -226,12 +275,6 @@ def update_statuses(updates: Sequence[Update], *, maintenance: bool) -> tuple[Up
             status = update.status
         found.append(status)
     return tuple(found)
-
-
-_NOT_AFFECTED = ComponentStatus.OPERATIONAL
-# The frontmatter's statuses hold from the event's beginning: a maintenance may be in
-# progress (from its window's start) before its first update.
-_BEGINNING = datetime.min.replace(tzinfo=UTC)
 
 
 def _component_timeline(

@@ -23,7 +23,7 @@ from statusgen.core.model import (
     Site,
 )
 from statusgen.core.words import _
-from statusgen.state.events import EventState, event_state
+from statusgen.state.events import EventState, KeptStates
 from statusgen.state.uptime import ComponentUptime, compute_uptime
 
 
@@ -168,50 +168,57 @@ def listed(events: Iterable[EventState]) -> tuple[EventState, ...]:
     return tuple(sorted(shown, key=lambda e: e.listed_at, reverse=True))
 
 
-def derive(site: Site, now: datetime, *, uptime_days: int = DEFAULT_WINDOW_DAYS) -> PageState:
+def derive(
+    site: Site,
+    now: datetime,
+    *,
+    uptime_days: int = DEFAULT_WINDOW_DAYS,
+    kept: KeptStates | None = None,
+) -> PageState:
     """Compute what the page says at ``now`` (an aware datetime), to the second: the
     clock's microseconds would show in every output that writes ``now`` (and HTML's
-    ``<time datetime>`` allows at most three digits of a second)."""
+    ``<time datetime>`` allows at most three digits of a second). ``kept`` holds the
+    event states of the previous derivation, for a preview that derives each version
+    of a site in turn: the unchanged events' states are not derived again."""
     now = now.replace(microsecond=0)
-    events = [
-        state for event in reversed(site.events) if (state := event_state(event, now)) is not None
-    ]
-    statuses = component_statuses(site, events, now)
+    events = (kept if kept is not None else KeptStates()).states(reversed(site.events), now)
+    # Only the events active at ``now`` give a status; at its own moment, ``is_active`` is
+    # the same as being active at ``now``.
+    active = [state for state in events if state.is_active]
+    statuses = component_statuses(site, active, now)
     return PageState(
         site=site,
         now=now,
         events=tuple(events),
         component_statuses=MappingProxyType(statuses),
-        indicator=page_indicator(events, statuses),
+        indicator=page_indicator(active, statuses),
         uptime_days=uptime_days,
     )
 
 
 def component_statuses(
-    site: Site, events: list[EventState], now: datetime
+    site: Site, active: list[EventState], now: datetime
 ) -> dict[str, ComponentStatus]:
-    """Each component's status: the worst that the active events give it at ``now``."""
+    """Each component's status: the worst that the ``active`` events give it at ``now``."""
     statuses = {c.id: ComponentStatus.OPERATIONAL for c in site.catalog.components}
-    for state in events:
+    for state in active:
         for component_id, status in state.component_statuses(now).items():
             if status.severity > statuses[component_id].severity:
                 statuses[component_id] = status
     return statuses
 
 
-def page_indicator(events: list[EventState], statuses: Mapping[str, ComponentStatus]) -> Indicator:
-    """The overall indicator, as Statuspage computes it.
+def page_indicator(active: list[EventState], statuses: Mapping[str, ComponentStatus]) -> Indicator:
+    """The overall indicator, as Statuspage computes it, from the ``active`` events.
 
     The worst of the components' statuses and of the active incidents' impacts; when
     that is ``none`` and a maintenance is in progress, ``maintenance``.
     """
     levels = [_INDICATOR_OF_STATUS[s] for s in statuses.values()]
     levels += [
-        _INDICATOR_OF_IMPACT[s.event.impact]
-        for s in events
-        if s.is_active and isinstance(s.event, Incident)
+        _INDICATOR_OF_IMPACT[s.event.impact] for s in active if isinstance(s.event, Incident)
     ]
     worst = max(levels, key=_SEVERITY.index, default=Indicator.NONE)
-    if worst is Indicator.NONE and any(s.is_active and s.is_maintenance for s in events):
+    if worst is Indicator.NONE and any(s.is_maintenance for s in active):
         return Indicator.MAINTENANCE
     return worst

@@ -142,6 +142,17 @@ def _days(
 
 
 def _day(day: date, start: datetime, end: datetime, intervals: list[_Interval]) -> DayUptime:
+    if not intervals and end > start:
+        # Most days: no event, all the counted time is up (what the general case below
+        # gives for a single cut, without its sets and sorts).
+        return DayUptime(
+            day=day,
+            uptime=1.0,
+            counted_seconds=(end - start).total_seconds(),
+            downtime_seconds=0.0,
+            worst_status=ComponentStatus.OPERATIONAL,
+            incident_ids=(),
+        )
     incidents = [i for i in intervals if not i.is_maintenance]
     worst = max(
         (i.status for i in incidents), key=lambda s: s.severity, default=ComponentStatus.OPERATIONAL

@@ -23,8 +23,9 @@ from statusgen.core.model import (
 )
 
 
-def audience_view(site: Site, audience: str | None) -> Site:
-    """The site as ``audience`` sees it (None: the public).
+def audience_view(site: Site, audience: str | None, kept: KeptViews | None = None) -> Site:
+    """The site as ``audience`` sees it (None: the public); ``kept`` holds the events of
+    the previous view, for a preview that views each version of a site in turn.
 
     :raises StatusgenError: when mkdocs.yml does not declare ``audience``.
     """
@@ -40,10 +41,40 @@ def audience_view(site: Site, audience: str | None) -> Site:
     view = _View(audience)
     catalog = view.catalog(site.catalog)
     visible = {c.id for c in catalog.components}
-    events = tuple(
-        view.event(event, visible) for event in site.events if view.shows_event(event, visible)
-    )
+    events = (kept if kept is not None else KeptViews()).events(site.events, view, visible)
     return replace(site, catalog=catalog, events=events, audience=audience)
+
+
+class KeptViews:
+    """What the latest view made of each event, for ``statusgen serve``: an event that is
+    the same object as last time (its file did not change) is viewed as last time, while
+    the audience and the visible components are the same (all an event's view depends
+    on besides the event)."""
+
+    def __init__(self) -> None:
+        self._settings: tuple[str | None, frozenset[str]] | None = None
+        # By id: an entry holds its event, so no other object has that id while it is kept.
+        self._kept: dict[int, tuple[Incident | Maintenance, Incident | Maintenance | None]] = {}
+
+    def events(
+        self, events: tuple[Incident | Maintenance, ...], view: _View, visible: set[str]
+    ) -> tuple[Incident | Maintenance, ...]:
+        """What ``view`` shows of ``events``, in order (each event as it may see it)."""
+        settings = view.audience, frozenset(visible)
+        previous = self._kept if settings == self._settings else {}
+        self._settings, self._kept = settings, {}
+        shown = []
+        for event in events:
+            entry = previous.get(id(event))
+            if entry is None:
+                entry = (
+                    event,
+                    view.event(event, visible) if view.shows_event(event, visible) else None,
+                )
+            self._kept[id(event)] = entry
+            if entry[1] is not None:
+                shown.append(entry[1])
+        return tuple(shown)
 
 
 class _View:

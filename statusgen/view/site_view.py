@@ -5,13 +5,16 @@ asks for them (:mod:`.drills`)."""
 from __future__ import annotations
 
 from statusgen.core.model import Site
-from statusgen.view.audiences import audience_view
+from statusgen.view.audiences import KeptViews, audience_view
 from statusgen.view.drills import drills_view
 
 
-def site_view(site: Site, *, audience: str | None = None, drills: bool = False) -> Site:
-    """What ``audience`` (None: the public) sees of ``site``; drills only with ``drills``.
+def site_view(
+    site: Site, *, audience: str | None = None, drills: bool = False, kept: KeptViews | None = None
+) -> Site:
+    """What ``audience`` (None: the public) sees of ``site``; drills only with ``drills``;
+    ``kept``: the previous view's events, for a preview (:class:`KeptViews`).
 
     :raises StatusgenError: when mkdocs.yml does not declare ``audience``.
     """
-    return audience_view(drills_view(site, drills=drills), audience)
+    return audience_view(drills_view(site, drills=drills), audience, kept)
