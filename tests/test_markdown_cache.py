@@ -126,3 +126,38 @@ def test_builds_keep_it_in_the_user_cache_and_never_trust_one_in_the_repository(
     assert "planted" not in html
     assert "We are <strong>investigating</strong>" in html
     assert list(outside.iterdir()) == []
+
+
+def test_compiled_templates_are_kept_and_checked_against_their_source(
+    make_repo: RepoWriter, tmp_path: Path, user_cache: Path
+) -> None:
+    """The templates' compiled code is kept in the user cache too; an edited template
+    (a site's own in theme/) is compiled again, never taken from the cache."""
+    root = make_repo(
+        {"2026-11-28-api.md": INCIDENT},
+        mkdocs=MKDOCS + "theme:\n  name: null\n  custom_dir: theme\n",
+    )
+    footer = root / "theme" / "statusgen" / "partials" / "footer.html"
+    footer.parent.mkdir(parents=True)
+    footer.write_text("<footer>first footer</footer>\n", encoding="utf-8")
+    first = build_site(root, tmp_path / "first", NOW)
+    folders = list((user_cache / "statusgen").glob("templates-*"))
+    assert len(folders) == 1
+    assert len(list(folders[0].iterdir())) >= 10
+    assert "first footer" in (first.site_dir / "index.html").read_text()
+    footer.write_text("<footer>second footer</footer>\n", encoding="utf-8")
+    second = build_site(root, tmp_path / "second", NOW)
+    assert "second footer" in (second.site_dir / "index.html").read_text()
+    assert "first footer" not in (second.site_dir / "index.html").read_text()
+
+
+def test_a_template_cache_that_cannot_be_written_is_ignored(
+    make_repo: RepoWriter, tmp_path: Path, user_cache: Path
+) -> None:
+    root = make_repo({"2026-11-28-api.md": INCIDENT}, mkdocs=MKDOCS)
+    expected = build_site(root, tmp_path / "first", NOW).site_dir
+    for folder in (user_cache / "statusgen").glob("templates-*"):
+        shutil.rmtree(folder)
+        folder.write_text("not a folder", encoding="utf-8")
+    again = build_site(root, tmp_path / "second", NOW).site_dir
+    assert (again / "index.html").read_bytes() == (expected / "index.html").read_bytes()

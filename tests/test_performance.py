@@ -92,6 +92,8 @@ def test_the_benchmark_command_runs(tmp_path: Path) -> None:
             "--no-lighthouse",
             "--serve-size",
             "40",
+            "--workdir",
+            str(tmp_path),
         ],
         capture_output=True,
         text=True,

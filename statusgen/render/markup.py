@@ -28,6 +28,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -266,6 +267,23 @@ class MarkdownRenderer:
         if self._stored is not None:
             self._stored.save(prune=prune)
 
+    def load(self) -> None:
+        """Read the stored texts now rather than when the first text is asked for: for
+        processes that render with the texts they inherit."""
+        if self._stored is not None:
+            self._stored.load()
+
+    def handover(self) -> StoredChanges | None:
+        """What this renderer would save: for a process that rendered part of a build
+        for another, which saves it (:meth:`take_over`)."""
+        return None if self._stored is None else self._stored.changes()
+
+    def take_over(self, changes: StoredChanges | None) -> None:
+        """Save with this renderer's own what another renderer of the same settings
+        converted and used (:meth:`handover`)."""
+        if self._stored is not None and changes is not None:
+            self._stored.merge(changes)
+
 
 def _settings(extensions: Sequence[Any], configs: Mapping[str, Any]) -> str | None:
     """What a rendered text depends on besides the text, as a string: the versions of
@@ -291,6 +309,14 @@ def _describe(value: object) -> str:
     if module is None or name is None:
         raise TypeError(f"{type(value).__name__} is not described")
     return f"{module}.{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChanges:
+    """What a build adds to the stored texts, and which stored texts it used."""
+
+    new: dict[str, str]
+    used: frozenset[str]
 
 
 class StoredMarkdown:
@@ -319,15 +345,25 @@ class StoredMarkdown:
     def _key(self, text: str) -> str:
         return hashlib.sha256(self._prefix + text.encode()).hexdigest()
 
-    def get(self, text: str) -> str | None:
+    def load(self) -> dict[str, str]:
         if self._entries is None:
             self._entries = self._load()
+        return self._entries
+
+    def get(self, text: str) -> str | None:
         key = self._key(text)
         self._used.add(key)
-        return self._entries.get(key)
+        return self.load().get(key)
 
     def add(self, text: str, html: str) -> None:
         self._new[self._key(text)] = html
+
+    def changes(self) -> StoredChanges:
+        return StoredChanges(self._new, frozenset(self._used))
+
+    def merge(self, changes: StoredChanges) -> None:
+        self._new.update(changes.new)
+        self._used.update(changes.used)
 
     def _load(self) -> dict[str, str]:
         """Every stored text, read at once (one query is far cheaper than one a text)."""

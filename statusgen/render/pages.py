@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, partial
 from html import escape
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,6 +51,8 @@ TEMPLATES = {
     "not_found": "statusgen/404.html",
     "subscribe": "statusgen/subscribe.html",
 }
+PARTIALS = "statusgen/partials"
+"""The folder of the templates that pages include and import."""
 NOT_FOUND_URL = "404.html"
 """The one page that is not an index page: a static host serves it for any missing path."""
 RECENT_DAYS = 7
@@ -243,6 +246,11 @@ class Page:
 def url_of(path: str, filename: str = "index.html") -> str:
     """The URL path of a page at ``path`` written to ``filename``."""
     return path if filename == "index.html" else f"{path}{filename}"
+
+
+def output_path_of(url: str) -> str:
+    """The file the page served at ``url`` is written to (:func:`url_of` reversed)."""
+    return f"{url}index.html" if url == "" or url.endswith("/") else url
 
 
 class SitePages:
@@ -707,18 +715,30 @@ class PageRenderer:
     def render_partial(self, name: str) -> str:
         """A partial template (``statusgen/partials/<name>``) with the shared context, for
         pages that statusgen does not render itself."""
-        return self.environment.get_template(f"statusgen/partials/{name}").render(self.shared)
+        return self.environment.get_template(f"{PARTIALS}/{name}").render(self.shared)
 
     def render(self, page: Page) -> bytes:
-        template = self._templates.get(page.template)
-        if template is None:
-            template = self._templates[page.template] = self.environment.get_template(page.template)
-        html = template.render(self.shared, page=page, root=page.root, **page.context)
+        html = self._template(page.template).render(
+            self.shared, page=page, root=page.root, **page.context
+        )
         return html.encode()
 
-    def render_all(self) -> dict[str, bytes]:
-        """Every page: ``{output path: HTML bytes}``."""
-        return {page.output_path: self.render(page) for page in self.pages}
+    def _template(self, name: str) -> jinja2.Template:
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = self.environment.get_template(name)
+        return template
+
+    def compile_templates(self) -> None:
+        """Compile every page template and partial now, rather than when a page first
+        needs one: for processes that render pages with the templates they inherit."""
+        partials = (Path(__file__).parent / "templates" / PARTIALS).glob("*.html")
+        for name in [*TEMPLATES.values(), *(f"{PARTIALS}/{p.name}" for p in partials)]:
+            self._template(name)
+
+    def files(self) -> list[tuple[str, str]]:
+        """Every page's output path and URL, in site order, without making the pages."""
+        return [(output_path_of(url), url) for url in self.pages.urls()]
 
     def sitemap(self, written: Sequence[str] = ()) -> bytes:
         """``sitemap.xml``: every page but the 404, then the ``written`` paths (pages

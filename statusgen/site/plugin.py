@@ -13,9 +13,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +29,7 @@ from statusgen.core.timestamps import TimestampError, parse_timestamp
 from statusgen.render.context import RenderContext
 from statusgen.render.markup import MarkupError
 from statusgen.render.outputs import render_outputs
-from statusgen.render.pages import Page, PageRenderer
+from statusgen.render.pages import PageRenderer
 from statusgen.site.assembly import (
     NO_DOCS_DIR,
     TEMPLATES_DIR,
@@ -40,6 +38,7 @@ from statusgen.site.assembly import (
     render_context,
 )
 from statusgen.site.options import AUDIENCE_IN_FILE, PluginOptions
+from statusgen.site.writer import PageWriter
 
 # Material's search: its worker and the lunr language files, needed only by its search box.
 SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
@@ -55,6 +54,7 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         self.context: RenderContext | None = None
         self.renderer: PageRenderer | None = None
         """The status pages' renderer of the current build (set in ``on_files``)."""
+        self.writer: PageWriter | None = None
         self.timings: dict[str, float] = {}
         """Seconds spent in each phase of the last build: load, derive, pages, outputs."""
 
@@ -91,19 +91,34 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         started = time.perf_counter()
         renderer = self.renderer = page_renderer(config, self.config, context)
         written = [file.url for file in files.documentation_pages()]
+        paths = renderer.files()
+        # Each page is rendered when it is written, and then dropped, so that memory
+        # does not grow with the site; a second process may write some (site/writer.py).
+        writer = self.writer = PageWriter(renderer, Path(config.site_dir), paths)
+        self.timings["pages"] = time.perf_counter() - started
+        self._check_replaced(files, config, {path for path, _ in paths})
+        writer.start()
+        started = time.perf_counter()
         try:
-            # What each page shows is decided now; its HTML is rendered only when MkDocs
-            # writes it, and then dropped, so that memory does not grow with the site.
-            pages = {page.output_path: page for page in renderer.pages}
-            self.timings["pages"] = time.perf_counter() - started
-            started = time.perf_counter()
             outputs = render_outputs(context) | {"sitemap.xml": renderer.sitemap(written)}
         except MarkupError as error:
             raise _content_error(error, context) from None
         self.timings["outputs"] = time.perf_counter() - started
+        self._check_replaced(files, config, set(outputs))
+        for path, url in paths:
+            files.append(_RenderedPage(config, path, writer, url))
+        for path, data in outputs.items():
+            files.append(File.generated(config, path, content=data))
+        for file in unused_theme_files(files, config):
+            files.remove(file)
+        return files
+
+    @staticmethod
+    def _check_replaced(files: Files, config: MkDocsConfig, generated: set[str]) -> None:
+        """Refuse a hand-written file where a generated one goes; drop a theme's."""
         docs_dir = Path(config.docs_dir)
         for file in list(files):
-            if file.dest_uri not in pages and file.dest_uri not in outputs:
+            if file.dest_uri not in generated:
                 continue
             source = Path(file.abs_src_path or "")
             if not source.is_relative_to(docs_dir):
@@ -114,31 +129,25 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
                 f"statusgen: {shown} would replace the generated /{file.dest_uri}: "
                 "rename or remove it"
             )
-        for path, page in pages.items():
-            files.append(_RenderedPage(config, path, partial(self._render, page)))
-        for path, data in outputs.items():
-            files.append(File.generated(config, path, content=data))
-        for file in unused_theme_files(files, config):
-            files.remove(file)
-        return files
-
-    def _render(self, page: Page) -> bytes:
-        """One page's HTML, when MkDocs writes it; its time counts as the pages'."""
-        assert self.renderer is not None
-        assert self.context is not None
-        started = time.perf_counter()
-        try:
-            return self.renderer.render(page)
-        except MarkupError as error:
-            raise _content_error(error, self.context) from None
-        finally:
-            self.timings["pages"] += time.perf_counter() - started
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.context is not None
+        assert self.writer is not None
+        started = time.perf_counter()
+        try:
+            self.writer.finish()
+        except ContentErrors as errors:
+            raise PluginError(f"statusgen: the status repository has errors:\n{errors}") from None
+        except StatusgenError as error:
+            raise PluginError(str(error)) from None
+        self.timings["pages"] += self.writer.seconds + time.perf_counter() - started
         # Every page has been written, so every text of the site rendered: the
         # Markdown cache keeps just those.
         self.context.markdown.save(prune=True)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.writer is not None:
+            self.writer.abort()
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
         """A hand-written page of a restricted view carries the view's marks too: the
@@ -165,7 +174,7 @@ class _RenderedPage(File):
     the site folder, written, and not kept (MkDocs would hold every page's bytes until
     the end of the build)."""
 
-    def __init__(self, config: MkDocsConfig, path: str, render: Callable[[], bytes]) -> None:
+    def __init__(self, config: MkDocsConfig, path: str, writer: PageWriter, url: str) -> None:
         super().__init__(
             path,
             src_dir=None,
@@ -173,19 +182,23 @@ class _RenderedPage(File):
             use_directory_urls=config.use_directory_urls,
         )
         self.generated_by = PLUGIN_NAME
-        self._render = render
+        self._writer = writer
+        self._url = url
 
     @property  # type: ignore[misc]  # read-only: the content is the page's
     def content_bytes(self) -> bytes:
-        return self._render()
+        html = self._writer.renderer.render_path(self._url)
+        assert html is not None
+        return html
 
     def is_modified(self) -> bool:
         return True
 
     def copy_file(self, dirty: bool = False) -> None:
-        output = Path(self.abs_dest_path)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(self._render())
+        try:
+            self._writer.write(self.dest_uri)
+        except MarkupError as error:
+            raise _content_error(error, self._writer.renderer.pages.context) from None
 
 
 def _content_error(error: MarkupError, context: RenderContext) -> PluginError:
