@@ -56,7 +56,7 @@ def full_render(root: Path, audience: str | None) -> dict[str, bytes]:
     prepare(config, options)
     context = render_context(config, options, load_site(root), NOW)
     renderer = page_renderer(config, options, context)
-    pages = {f"/{p.removesuffix('index.html')}": html for p, html in renderer.render_all().items()}
+    pages = {f"/{page.url}": renderer.render(page) for page in renderer.pages}
     return {**pages, **{f"/{path}": data for path, data in render_outputs(context).items()}}
 
 

@@ -28,7 +28,6 @@ import re
 import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -273,16 +272,20 @@ class MarkdownRenderer:
         if self._stored is not None:
             self._stored.load()
 
-    def handover(self) -> StoredChanges | None:
-        """What this renderer would save: for a process that rendered part of a build
-        for another, which saves it (:meth:`take_over`)."""
-        return None if self._stored is None else self._stored.changes()
+    def handover(self) -> frozenset[str]:
+        """For a process that renders part of a build for another: save the texts it
+        converted, and return the keys of the stored texts it used, which the other
+        keeps when it saves (:meth:`take_over`)."""
+        if self._stored is None:
+            return frozenset()
+        self._stored.save(prune=False)
+        return self._stored.used()
 
-    def take_over(self, changes: StoredChanges | None) -> None:
-        """Save with this renderer's own what another renderer of the same settings
-        converted and used (:meth:`handover`)."""
-        if self._stored is not None and changes is not None:
-            self._stored.merge(changes)
+    def take_over(self, used: frozenset[str]) -> None:
+        """Keep as used by this build the stored texts that another process used for
+        it (:meth:`handover`)."""
+        if self._stored is not None:
+            self._stored.use(used)
 
 
 def _settings(extensions: Sequence[Any], configs: Mapping[str, Any]) -> str | None:
@@ -309,14 +312,6 @@ def _describe(value: object) -> str:
     if module is None or name is None:
         raise TypeError(f"{type(value).__name__} is not described")
     return f"{module}.{name}"
-
-
-@dataclass(frozen=True, slots=True)
-class StoredChanges:
-    """What a build adds to the stored texts, and which stored texts it used."""
-
-    new: dict[str, str]
-    used: frozenset[str]
 
 
 class StoredMarkdown:
@@ -358,12 +353,11 @@ class StoredMarkdown:
     def add(self, text: str, html: str) -> None:
         self._new[self._key(text)] = html
 
-    def changes(self) -> StoredChanges:
-        return StoredChanges(self._new, frozenset(self._used))
+    def used(self) -> frozenset[str]:
+        return frozenset(self._used)
 
-    def merge(self, changes: StoredChanges) -> None:
-        self._new.update(changes.new)
-        self._used.update(changes.used)
+    def use(self, keys: frozenset[str]) -> None:
+        self._used.update(keys)
 
     def _load(self) -> dict[str, str]:
         """Every stored text, read at once (one query is far cheaper than one a text)."""

@@ -9,11 +9,12 @@ under a lock shared by both, so each is written exactly once, by whichever proce
 there first, and the work balances itself whatever else either process has to do.
 
 The worker is a fork of the build made once the page state is derived: it shares the
-state, the templates and the Markdown already converted, and sends back only what the
-parent must keep (the Markdown it converted, for the cache; or the error that stopped
-it). Nothing else of the build runs in it. It is made only where forking is safe and
-pays: on Linux, from a process with no other thread (``mkdocs serve`` runs a server
-thread), with at least :data:`PARALLEL_FROM` pages and a second usable core.
+state, the templates and the Markdown already converted; it saves in the cache the
+Markdown it converts, and sends back only which stored texts it used (so that the
+parent's save keeps them) or the error that stopped it. Nothing else of the build runs
+in it. It is made only where forking is safe and pays: on Linux, from a process with no
+other thread (``mkdocs serve`` runs a server thread), with at least
+:data:`PARALLEL_FROM` pages and a second usable core.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from statusgen.core.errors import ContentError, ContentErrors, StatusgenError
 from statusgen.render.markup import MarkupError
@@ -45,8 +46,9 @@ worker compiles for itself, cost more than it would save."""
 class _Outcome:
     """What the worker sends back when it stops."""
 
-    markdown: Any = None
-    """The Markdown it converted and used (:meth:`MarkdownRenderer.handover`)."""
+    markdown: frozenset[str] = frozenset()
+    """The stored Markdown texts it used (:meth:`MarkdownRenderer.handover`: it saved
+    those it converted itself)."""
     content_error: ContentError | None = None
     failure: str | None = None
     """The traceback of an unexpected error."""
