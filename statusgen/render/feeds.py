@@ -9,6 +9,7 @@ feed's own ``updated`` is its newest entry's), never the clock.
 
 from __future__ import annotations
 
+import copy
 import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
+import feedgen.entry
 from feedgen.feed import FeedGenerator
 
 from statusgen.core.model import Maintenance
@@ -106,6 +108,8 @@ class FeedBuilder:
         # An update is an entry of the site's feed and of each of its components' feeds:
         # made once, by (event id, update index).
         self._entries: dict[tuple[str, int | None], FeedEntry] = {}
+        # ... and so is its feedgen entry, by entry id.
+        self._feedgen_entries: dict[str, _SharedEntry] = {}
 
     # What each feed holds ----------------------------------------------------------------
 
@@ -229,16 +233,22 @@ class FeedBuilder:
         generator.updated(feed.updated)
         generator.generator("statusgen")
         for entry in feed.entries:
-            item = generator.add_entry(order="append")
-            item.guid(entry.id, permalink=True)
-            item.title(entry.title)
-            item.link(href=entry.link, rel="alternate", type="text/html")
-            item.content(entry.html, type="html")
-            item.published(entry.at)
-            item.updated(entry.at)
-            for name in entry.categories:
-                item.category(term=name)
+            generator.add_entry(self._feedgen_entry(entry), order="append")
         return generator
+
+    def _feedgen_entry(self, entry: FeedEntry) -> _SharedEntry:
+        shared = self._feedgen_entries.get(entry.id)
+        if shared is None:
+            shared = self._feedgen_entries[entry.id] = _SharedEntry()
+            shared.guid(entry.id, permalink=True)
+            shared.title(entry.title)
+            shared.link(href=entry.link, rel="alternate", type="text/html")
+            shared.content(entry.html, type="html")
+            shared.published(entry.at)
+            shared.updated(entry.at)
+            for name in entry.categories:
+                shared.category(term=name)
+        return shared
 
     def json_feed(self, feed: Feed) -> dict[str, Any]:
         """The feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
@@ -263,6 +273,33 @@ class FeedBuilder:
                 for entry in feed.entries
             ],
         }
+
+
+class _SharedEntry(feedgen.entry.FeedEntry):  # type: ignore[misc]
+    """A feedgen entry in several feeds, whose XML elements are built once.
+
+    feedgen builds an entry's Atom and RSS elements again each time it writes a feed,
+    which is most of its time; an update is in the site's feed and in each of its
+    components'. Each feed gets a copy of the elements built the first time (lxml
+    moves an element into its new parent: one element cannot be in two trees; copying
+    an lxml element copies its whole subtree), so that every feed has the bytes feedgen
+    would write.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._atom: Any = None
+        self._rss: Any = None
+
+    def atom_entry(self, extensions: bool = True) -> Any:
+        if self._atom is None:
+            self._atom = super().atom_entry(extensions)
+        return copy.copy(self._atom)
+
+    def rss_entry(self, extensions: bool = True) -> Any:
+        if self._rss is None:
+            self._rss = super().rss_entry(extensions)
+        return copy.copy(self._rss)
 
 
 def _items(events: Iterable[EventState]) -> Sequence[_Item]:
