@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import copy
 import heapq
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
+from operator import attrgetter
 from typing import Any
 
 import feedgen.entry
@@ -72,12 +74,12 @@ class _Item:
     index: int | None
     """The update's, in ``state.updates``; None for the postmortem."""
     at: datetime
+    order: tuple[datetime, bool, str] = field(init=False)
+    """Newest first; at the same time, a postmortem before the update it follows and
+    events by id, so that the order never depends on how the input was listed."""
 
-    @property
-    def order(self) -> tuple[datetime, bool, str]:
-        # Newest first; at the same time, a postmortem before the update it follows and
-        # events by id, so that the order never depends on how the input was listed.
-        return (self.at, self.index is None, self.state.id)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", (self.at, self.index is None, self.state.id))
 
 
 def render_feeds(context: RenderContext) -> dict[str, bytes]:
@@ -108,7 +110,9 @@ class FeedBuilder:
         # An update is an entry of the site's feed and of each of its components' feeds:
         # made once, by (event id, update index).
         self._entries: dict[tuple[str, int | None], FeedEntry] = {}
-        # ... and so is its feedgen entry, by entry id.
+        # The same goes for the event's candidate entries, by event id ...
+        self._items: dict[str, tuple[_Item, ...]] = {}
+        # ... and for its feedgen entry, by entry id.
         self._feedgen_entries: dict[str, _SharedEntry] = {}
 
     # What each feed holds ----------------------------------------------------------------
@@ -142,7 +146,9 @@ class FeedBuilder:
         self, path: str, title: str, description: str, home: str, events: Iterable[EventState]
     ) -> Feed:
         items = heapq.nlargest(
-            self.context.config.feed_length, _items(events), key=lambda item: item.order
+            self.context.config.feed_length,
+            itertools.chain.from_iterable(map(self._event_items, events)),
+            key=attrgetter("order"),
         )
         entries = tuple(self._entry(item) for item in items)
         return Feed(
@@ -155,6 +161,12 @@ class FeedBuilder:
             # is 'now' only for a site with nothing published.
             updated=entries[0].at if entries else self.context.state.updated_at,
         )
+
+    def _event_items(self, state: EventState) -> tuple[_Item, ...]:
+        items = self._items.get(state.id)
+        if items is None:
+            items = self._items[state.id] = _items(state)
+        return items
 
     def _entry(self, item: _Item) -> FeedEntry:
         key = (item.state.id, item.index)
@@ -302,14 +314,12 @@ class _SharedEntry(feedgen.entry.FeedEntry):  # type: ignore[misc]
         return copy.copy(self._rss)
 
 
-def _items(events: Iterable[EventState]) -> Sequence[_Item]:
-    """Every published update of these events, and their postmortems."""
-    items: list[_Item] = []
-    for state in events:
-        items += (_Item(state, index, update.at) for index, update in enumerate(state.updates))
-        if state.event.postmortem:
-            # The format gives a postmortem no date; it is announced one second after the
-            # event's latest update: after the last thing the event published, and never
-            # at the same atom:updated as that update's entry (the W3C validator warns).
-            items.append(_Item(state, None, state.updated_at + POSTMORTEM_DELAY))
-    return items
+def _items(state: EventState) -> tuple[_Item, ...]:
+    """Every published update of an event, and its postmortem."""
+    items = [_Item(state, index, update.at) for index, update in enumerate(state.updates)]
+    if state.event.postmortem:
+        # The format gives a postmortem no date; it is announced one second after the
+        # event's latest update: after the last thing the event published, and never
+        # at the same atom:updated as that update's entry (the W3C validator warns).
+        items.append(_Item(state, None, state.updated_at + POSTMORTEM_DELAY))
+    return tuple(items)
