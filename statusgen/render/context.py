@@ -8,9 +8,10 @@ the renderers of a build.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+import orjson
 
 from statusgen.content.config import SiteConfig
 from statusgen.render.i18n import Language
@@ -33,5 +34,12 @@ Renderer = Callable[[RenderContext], Mapping[str, bytes]]
 
 
 def json_bytes(document: object) -> bytes:
-    """A JSON document as published: UTF-8, indented, newline-terminated."""
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+    """A JSON document as published: UTF-8, indented by two spaces, newline-terminated.
+
+    orjson writes the bytes ``json.dumps(document, indent=2, ensure_ascii=False)`` gives
+    for the strings, integers, booleans, nulls, lists and objects with string keys that
+    the documents hold (``tests/test_json_bytes.py`` compares them), about ten times
+    faster: the standard library's C encoder does not indent, so an indented document
+    went through its pure-Python encoder, most of the API's time at 10,000 incidents.
+    """
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
