@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, time
+from functools import cached_property
 from typing import Any
 
 from statusgen.content.config import SiteConfig
@@ -161,7 +162,7 @@ class StatuspageDocuments:
     def _group(self, group: Group, position: int) -> JSON:
         members = self.state.site.catalog.members(group.id)
         worst = self.state.worst_status(c.id for c in members)
-        created = min((self._component_created_at(c) for c in members), default=self._first_time())
+        created = min((self._component_created_at(c) for c in members), default=self._first_time)
         changes = [e.updated_at for c in members for e in self.state.events_by_component[c.id]]
         return {
             "id": group.id,
@@ -183,10 +184,13 @@ class StatuspageDocuments:
     def _component_created_at(self, component: Component) -> datetime:
         if component.since is not None:
             return datetime.combine(component.since, time(), tzinfo=UTC)
-        return self._first_time()
+        return self._first_time
 
+    @cached_property
     def _first_time(self) -> datetime:
-        """The oldest time the page knows: its first published update, else ``now``."""
+        """The oldest time the page knows: its first published update, else ``now``.
+
+        Kept: every component without a ``since`` reads it, and it scans every event."""
         return min((e.created_at for e in self.state.events), default=self.state.now)
 
     # Incidents and maintenance ---------------------------------------------------------
