@@ -265,6 +265,7 @@ class SitePages:
         # Views are made when a page first needs them: rendering one page (statusgen
         # serve) must not convert the Markdown of every incident.
         self._event_views: dict[str, EventView] = {}
+        self._own_view_of: EventView | None = None
         self._component_views: dict[str, ComponentView] = {}
 
     def page_at(self, url: str) -> Page | None:
@@ -298,6 +299,18 @@ class SitePages:
         view = self._event_views.get(state.id)
         if view is None:
             view = self._event_views[state.id] = self._event_view(state)
+        return view
+
+    def _own_view(self, state: EventState) -> EventView:
+        """The view of an event for its own pages (incident, postmortem). In site order
+        they come after every page that lists events, and next to each other: the view
+        leaves the cache, which no other page needs it from any more, and is kept only
+        for the event's other page (memory then stays flat as pages are written; a page
+        asked for out of order, as ``serve`` does, only makes a view again)."""
+        view = self._own_view_of
+        if view is None or view.id != state.id:
+            view = self._event_views.pop(state.id, None) or self._event_view(state)
+            self._own_view_of = view
         return view
 
     def _component(self, component: Component) -> ComponentView:
@@ -408,7 +421,7 @@ class SitePages:
             path=incident_path(state.id),
             template=TEMPLATES["incident"],
             title=state.event.title,
-            context={"event": self._view(state)},
+            context={"event": self._own_view(state)},
         )
 
     def postmortem(self, state: EventState) -> Page:
@@ -416,7 +429,7 @@ class SitePages:
             path=postmortem_path(state.id),
             template=TEMPLATES["postmortem"],
             title=self.language.gettext("Postmortem: {title}").format(title=state.event.title),
-            context={"event": self._view(state)},
+            context={"event": self._own_view(state)},
         )
 
     # Views --------------------------------------------------------------------------

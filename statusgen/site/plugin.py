@@ -105,10 +105,12 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
             raise _content_error(error, context) from None
         self.timings["outputs"] = time.perf_counter() - started
         self._check_replaced(files, config, set(outputs))
+        # The outputs first: each is dropped once written, before the pages' views grow.
+        for path, data in outputs.items():
+            files.append(_Output(config, path, data))
+        del outputs
         for path, url in paths:
             files.append(_RenderedPage(config, path, writer, url))
-        for path, data in outputs.items():
-            files.append(File.generated(config, path, content=data))
         for file in unused_theme_files(files, config):
             files.remove(file)
         return files
@@ -169,12 +171,11 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         return server
 
 
-class _RenderedPage(File):
-    """A status page as a generated file whose HTML is rendered when MkDocs copies it to
-    the site folder, written, and not kept (MkDocs would hold every page's bytes until
-    the end of the build)."""
+class _Generated(File):
+    """A file statusgen writes itself when MkDocs copies the files, without keeping its
+    bytes (MkDocs keeps every file until the end of the build)."""
 
-    def __init__(self, config: MkDocsConfig, path: str, writer: PageWriter, url: str) -> None:
+    def __init__(self, config: MkDocsConfig, path: str) -> None:
         super().__init__(
             path,
             src_dir=None,
@@ -182,6 +183,16 @@ class _RenderedPage(File):
             use_directory_urls=config.use_directory_urls,
         )
         self.generated_by = PLUGIN_NAME
+
+    def is_modified(self) -> bool:
+        return True
+
+
+class _RenderedPage(_Generated):
+    """A status page, rendered when it is written (maybe by the page worker)."""
+
+    def __init__(self, config: MkDocsConfig, path: str, writer: PageWriter, url: str) -> None:
+        super().__init__(config, path)
         self._writer = writer
         self._url = url
 
@@ -191,14 +202,30 @@ class _RenderedPage(File):
         assert html is not None
         return html
 
-    def is_modified(self) -> bool:
-        return True
-
     def copy_file(self, dirty: bool = False) -> None:
         try:
             self._writer.write(self.dest_uri)
         except MarkupError as error:
             raise _content_error(error, self._writer.renderer.pages.context) from None
+
+
+class _Output(_Generated):
+    """A feed, calendar, badge or API document, whose bytes are dropped once written."""
+
+    def __init__(self, config: MkDocsConfig, path: str, data: bytes) -> None:
+        super().__init__(config, path)
+        self._data: bytes | None = data
+
+    @property  # type: ignore[misc]  # read-only, and only until written
+    def content_bytes(self) -> bytes:
+        assert self._data is not None, f"{self.dest_uri} was written already"
+        return self._data
+
+    def copy_file(self, dirty: bool = False) -> None:
+        output = Path(self.abs_dest_path)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(self.content_bytes)
+        self._data = None
 
 
 def _content_error(error: MarkupError, context: RenderContext) -> PluginError:
