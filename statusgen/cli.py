@@ -4,10 +4,11 @@ Every command reports problems in the user's content as ``path:line: message`` a
 exits 1; usage errors exit 2 (Click's convention); nothing prints a traceback for a
 problem the user can fix.
 
-Modules that import GitPython, apprise, requests or the importers' HTML tools are
-imported inside the commands that use them, not here: every command imports this
-module, and ``validate``, ``status`` and ``build`` would otherwise pay for them on
-each run (a quarter to half a second). tests/test_cli_imports.py keeps it so.
+Modules that import GitPython, apprise, requests or the importers' HTML tools, and
+the renderers, the derived state and the authoring tools, are imported inside the
+commands that use them, not here: every command imports this module, and ``validate``,
+``status`` and ``build`` would otherwise pay for them on each run (a quarter to half a
+second; the renderers a tenth of ``validate``). tests/test_cli_imports.py keeps it so.
 """
 
 from __future__ import annotations
@@ -44,27 +45,20 @@ from statusgen.core.model import (
 )
 from statusgen.core.timestamps import TimestampError, format_timestamp, parse_timestamp
 from statusgen.core.words import counted
-from statusgen.render.statuspage import StatuspageDocuments
-from statusgen.site.assembly import site_config
-from statusgen.state.events import EventState
-from statusgen.state.page import PageState, derive
-from statusgen.state.uptime import shown_ratio
 from statusgen.view.drills import drill_warnings
-from statusgen.view.site_view import site_view
 from statusgen.workflow.alerts.payloads import FORMATS
-from statusgen.workflow.alerts.routing import SEVERITY_LABEL
-from statusgen.workflow.authoring import Author, Change, MessageChoice
-from statusgen.workflow.diff import compare, render_markdown
 from statusgen.workflow.importers import READ_TIMEOUT
 from statusgen.workflow.message_templates import available_templates, template_languages
 
 if TYPE_CHECKING:
     import git
 
+    from statusgen.state.events import EventState
+    from statusgen.state.page import PageState
     from statusgen.workflow.alerts.run import AlertRun
+    from statusgen.workflow.authoring import Change, MessageChoice
     from statusgen.workflow.importers.draft import Draft
     from statusgen.workflow.importers.writer import ImportResult
-from statusgen.workflow.drills.scenarios import find_scenario, list_scenarios, render_brief
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -165,9 +159,14 @@ def validate(root: Path, output_format: str) -> None:
     Exits 1 when there is any error, 0 otherwise. Drills are warned about: a drill
     file belongs on a drill branch, never in the main branch.
     """
+    # The plugin's options are checked without site_config: that would import the
+    # renderers (Markdown, Babel, the templates' helpers), which validate never uses.
+    from statusgen.site.options import check_options
+
     site, errors = read_site(root)
     try:
-        config = site_config(root)
+        config = read_site_config(root)
+        check_options(config.plugin_options, config.file)
         errors += links_outside(root, [*config.published_folders(root), root / config.file])
     except ContentErrors as config_errors:
         errors += config_errors.errors
@@ -232,6 +231,8 @@ def _escape_property(text: str) -> str:
 @reports_errors
 def status(root: Path, now: datetime | None, audience: str | None, as_json: bool) -> None:
     """Show what the status page says now (or at --now)."""
+    from statusgen.render.statuspage import StatuspageDocuments
+
     state, config = load_state(root, now, audience)
     if as_json:
         summary = StatuspageDocuments(state, config).summary()
@@ -248,6 +249,10 @@ def load_state(
 
     :raises ContentErrors: when the repository has problems.
     """
+    from statusgen.site.assembly import site_config
+    from statusgen.state.page import derive
+    from statusgen.view.site_view import site_view
+
     site = load_site(root)
     config = site_config(root)
     moment = now or datetime.now(UTC)
@@ -260,6 +265,8 @@ HEADER_COMPONENT = "Component"
 
 
 def _print_status(state: PageState, config: SiteConfig) -> None:
+    from statusgen.state.uptime import shown_ratio
+
     click.echo(
         f"{click.style(config.name, bold=True)}: {state.description} "
         f"(indicator: {state.indicator.value}) "
@@ -396,6 +403,8 @@ def message_options(command: F) -> F:
 
 
 def _message(message: str | None, template: str | None) -> MessageChoice:
+    from statusgen.workflow.authoring import MessageChoice
+
     if message is not None and template is not None:
         raise click.UsageError("give --message or --template, not both")
     return MessageChoice(text=message, template=template)
@@ -462,6 +471,8 @@ def new(
     root: Path,
 ) -> None:
     """Open an incident (or, with --maintenance, announce one) and print its file."""
+    from statusgen.site.assembly import site_config
+    from statusgen.workflow.authoring import Author
     from statusgen.workflow.drills.branch import on_drill_branch
 
     repo = _repository_for(root, commit)
@@ -518,6 +529,9 @@ def update(
     root: Path,
 ) -> None:
     """Post an update to an incident or maintenance (newest first in the file)."""
+    from statusgen.site.assembly import site_config
+    from statusgen.workflow.authoring import Author
+
     repo = _repository_for(root, commit)
     change = Author(root, site_config(root)).update(
         event_id,
@@ -545,6 +559,9 @@ def resolve(
     root: Path,
 ) -> None:
     """Resolve an incident, or complete a maintenance."""
+    from statusgen.site.assembly import site_config
+    from statusgen.workflow.authoring import Author
+
     repo = _repository_for(root, commit)
     change = Author(root, site_config(root)).resolve(
         event_id, message=_message(message, template), at=at
@@ -559,6 +576,9 @@ def resolve(
 @reports_errors
 def postmortem(event_id: str, commit: bool, root: Path) -> None:
     """Append a blameless postmortem draft, with the timeline filled in, to complete."""
+    from statusgen.site.assembly import site_config
+    from statusgen.workflow.authoring import Author
+
     repo = _repository_for(root, commit)
     _written(repo, Author(root, site_config(root)).postmortem(event_id))
 
@@ -590,6 +610,7 @@ def alert(
     committed on a branch status/<id> for a pull request (or, with --publish, on the
     current branch). Replaying a payload changes nothing.
     """
+    from statusgen.site.assembly import site_config
     from statusgen.workflow.alerts.run import run_alert
 
     name = str(getattr(payload, "name", "-"))
@@ -610,6 +631,8 @@ def alert(
 
 def _report_alerts(run: AlertRun) -> None:
     """What each alert of the payload was taken to mean, on stderr."""
+    from statusgen.workflow.alerts.routing import SEVERITY_LABEL
+
     click.echo(f"{counted(len(run.routed), 'alert', 'alerts')} ({run.source})", err=True)
     for routed in run.routed:
         line = f"  {routed.alert.describe()}: "
@@ -665,6 +688,8 @@ def diff(
     Revisions are read from git objects: nothing is checked out, and uncommitted changes
     are not compared unless --worktree is given.
     """
+    from statusgen.view.site_view import site_view
+    from statusgen.workflow.diff import compare, render_markdown
     from statusgen.workflow.gitrepo import RevisionSource, open_repository, uncommitted_content
 
     if worktree and head is not None:
@@ -765,6 +790,7 @@ def remind(root: Path, now: datetime | None, output_format: str) -> None:
     is recorded in the ledger (branch statusgen/notifications). Exits 1 when an incident
     is overdue.
     """
+    from statusgen.site.assembly import site_config
     from statusgen.workflow.reminders import remind as remind_team
 
     site = load_site(root)
@@ -873,7 +899,9 @@ def drill_start(scenario: str | None, at: datetime | None, root: Path) -> None:
 
     Without SCENARIO, the drill has no brief: the facilitator brings one.
     """
+    from statusgen.site.assembly import site_config
     from statusgen.workflow.drills.branch import start_drill
+    from statusgen.workflow.drills.scenarios import find_scenario, render_brief
 
     language = site_config(root).language
     chosen = find_scenario(root, language, scenario) if scenario is not None else None
@@ -887,6 +915,9 @@ def drill_start(scenario: str | None, at: datetime | None, root: Path) -> None:
 @reports_errors
 def drill_list(root: Path) -> None:
     """List the drill scenarios: the repository's drills/ first, then the defaults."""
+    from statusgen.site.assembly import site_config
+    from statusgen.workflow.drills.scenarios import list_scenarios
+
     scenarios = list_scenarios(root, site_config(root).language)
     width = max((len(s.name) for s in scenarios), default=0) + 2
     for scenario in scenarios:
@@ -902,6 +933,7 @@ def drill_report(branch: str | None, save: bool, root: Path) -> None:
     """Report the drill on BRANCH (default: the current branch) in Markdown: the time to
     acknowledge, each interval against update_every, the time to resolution, the
     postmortem, the templates used and the largest silence, compared with earlier drills."""
+    from statusgen.site.assembly import site_config
     from statusgen.workflow.drills.branch import drill_branch
     from statusgen.workflow.drills.report import read_report, render_report, save_report
 
