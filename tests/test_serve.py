@@ -118,3 +118,9 @@ def test_serve_after_edits_is_a_full_render(tmp_path: Path, audience: str | None
         "scheduled_end: 2026-11-30 11:30 UTC",
     )
     assert_serves(preview, root, audience)
+
+    # A template of the theme changes: the settings are loaded and the templates compiled
+    # again (the compiled code kept between refreshes is not reused for another source).
+    edit(root / "theme/statusgen/partials/head.html", 'content="#5b3cc4"', 'content="#123456"')
+    assert_serves(preview, root, audience)
+    assert b'content="#123456"' in preview.respond("/")[2]
