@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 
 from statusgen.content.components_file import COMPONENTS_FILE
@@ -110,7 +109,6 @@ class Preview:
         self.settings: RenderContext | None = None
         """What the context takes from mkdocs.yml (its language, Markdown renderer and
         settings), made once per load of it; None until then."""
-        self.templates = _CompiledTemplates()
 
     # Keeping up with the files ---------------------------------------------------------
 
@@ -141,7 +139,7 @@ class Preview:
                 return
             if fingerprint.split("|")[0] != self.fingerprint.split("|")[0]:
                 self.config = None  # mkdocs.yml or the theme changed
-                self.settings, self.templates = None, _CompiledTemplates()
+                self.settings = None
                 self.views, self.states = KeptViews(), KeptStates()
             self.fingerprint, self.derived_at = fingerprint, now
             reported, self.errors, self.renderer, self.outputs = self.errors, [], None, None
@@ -156,7 +154,6 @@ class Preview:
                 site = load_site(self.root, self.parsed)
                 self.context = self._context(options, site, now)
                 self.renderer = page_renderer(self.config, options, self.context)
-                self.renderer.environment.bytecode_cache = self.templates
             except ContentErrors as errors:
                 self.errors = [str(e) for e in errors.errors]
             except StatusgenError as error:
@@ -276,23 +273,6 @@ class Preview:
             f"<p>Fix them and this page reloads.</p><ul>{items}</ul></body></html>"
         )
         return self._with_reload(body.encode())
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """The templates' compiled code, kept for the environment of each refresh (compiling
-    them again took a tenth of a second). Jinja checks each template's source against
-    the checksum it was compiled from."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _stamps(files: list[Path], folders: list[Path]) -> str:
