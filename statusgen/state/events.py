@@ -69,6 +69,10 @@ class EventState:
     steps: Mapping[str, tuple[tuple[datetime, ComponentStatus], ...]]
     """Each joined component's statuses in the event, as (from, status), oldest first:
     the frontmatter's from the beginning, then each published update that names it."""
+    listed_at: datetime
+    """The moment a list shows for the event, and so sorts and groups it by: a
+    maintenance's window start, an incident's first update (a field, not a property:
+    lists of every event sort by it)."""
 
     def component_status(self, component_id: str, at: datetime) -> ComponentStatus | None:
         """The status the event gives a component at ``at``, or None when it does not
@@ -185,14 +189,6 @@ class EventState:
         return self.updates[0].at
 
     @property
-    def listed_at(self) -> datetime:
-        """The moment a list shows for the event, and so sorts and groups it by: a
-        maintenance's window start, an incident's first update."""
-        if isinstance(self.event, Maintenance):
-            return self.event.scheduled_start
-        return self.created_at
-
-    @property
     def is_over(self) -> bool:
         """A resolved incident, or a completed (or cancelled) maintenance."""
         return self.ended_at is not None
@@ -219,6 +215,7 @@ def event_state(event: Incident | Maintenance, now: datetime) -> EventState | No
         active_periods=periods,
         joined=joined,
         steps=steps,
+        listed_at=updates[0].at,
     )
 
 
@@ -352,4 +349,5 @@ def _maintenance_state(
         active_periods=() if started_at is None else ((started_at, ended_at),),
         joined=joined,
         steps=steps,
+        listed_at=maintenance.scheduled_start,
     )

@@ -9,6 +9,7 @@ or will be, at that moment.
 from __future__ import annotations
 
 import enum
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -156,16 +157,19 @@ class PageState:
         return max((e.updated_at for e in self.events), default=self.now)
 
 
+_LISTED_AT = operator.attrgetter("listed_at")
+
+
 def upcoming(events: Iterable[EventState]) -> tuple[EventState, ...]:
     """The upcoming maintenances among ``events``, soonest first."""
-    return tuple(sorted((e for e in events if e.is_upcoming), key=lambda e: e.listed_at))
+    return tuple(sorted((e for e in events if e.is_upcoming), key=_LISTED_AT))
 
 
 def listed(events: Iterable[EventState]) -> tuple[EventState, ...]:
     """``events`` but upcoming maintenance, newest first by the moment lists show
     (:attr:`EventState.listed_at`), so that a list is sorted by the dates it shows."""
     shown = (e for e in events if not e.is_upcoming)
-    return tuple(sorted(shown, key=lambda e: e.listed_at, reverse=True))
+    return tuple(sorted(shown, key=_LISTED_AT, reverse=True))
 
 
 def derive(
