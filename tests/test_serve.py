@@ -21,7 +21,7 @@ from statusgen.site.assembly import (
     prepare,
     render_context,
 )
-from statusgen.site.serve import RELOAD_SCRIPT_PATH, Preview
+from statusgen.site.serve import ASSETS, RELOAD_SCRIPT_PATH, Preview
 
 PROJECT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -57,7 +57,10 @@ def full_render(root: Path, audience: str | None) -> dict[str, bytes]:
     context = render_context(config, options, load_site(root), NOW)
     renderer = page_renderer(config, options, context)
     pages = {f"/{page.url}": renderer.render(page) for page in renderer.pages}
-    return {**pages, **{f"/{path}": data for path, data in render_outputs(context).items()}}
+    outputs = render_outputs(context)
+    # serve answers with the theme's assets before rendering the outputs.
+    assert not [path for path in outputs if path.startswith(ASSETS)]
+    return {**pages, **{f"/{path}": data for path, data in outputs.items()}}
 
 
 def assert_serves(preview: Preview, root: Path, audience: str | None) -> None:
@@ -88,7 +91,18 @@ def test_serve_after_edits_is_a_full_render(tmp_path: Path, audience: str | None
     for folder in ("incidents", "pages", "theme"):
         shutil.copytree(PROJECT / folder, root / folder)
     preview = Preview(root, NOW, audience)
+    preview.refresh()
+    settings = preview.settings
     assert_serves(preview, root, audience)
+    assert preview.settings is settings  # mkdocs.yml was loaded once
+    # The theme's assets are served as the build publishes them, the site's theme/ first.
+    for asset in ("assets/statusgen/status.js", "assets/logo.svg"):
+        status, _, body = preview.respond(f"/{asset}")
+        assert status == 200, asset
+        published = root / "theme" / asset
+        if not published.is_file():
+            published = PROJECT / "statusgen/render/templates" / asset
+        assert body == published.read_bytes(), asset
     assert preview.context is not None
     before = {state.id: state for state in preview.context.state.events}
 
@@ -100,6 +114,9 @@ def test_serve_after_edits_is_a_full_render(tmp_path: Path, audience: str | None
         "## 2026-11-30 10:05 UTC — resolved\nThe renewed certificate is in place.\n\n"
         "## 2026-11-30 09:40 UTC — identified",
     )
+    # The page reloads, with its script: no output is rendered for that.
+    assert preview.respond("/assets/statusgen/status.js")[0] == 200
+    assert preview.outputs is None
     assert_serves(preview, root, audience)
     after = {state.id: state for state in preview.context.state.events}
     assert after.keys() == before.keys()

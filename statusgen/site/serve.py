@@ -56,6 +56,8 @@ from statusgen.view.audiences import KeptViews
 from statusgen.view.site_view import site_view
 
 FINGERPRINT_PATH = "/.statusgen/fingerprint"
+ASSETS = "assets/"
+"""The theme's files that pages load: the outputs (feeds, API, badges) are never there."""
 #: Time-dependent states (a maintenance window) move on even when no file changes.
 REDERIVE_AFTER = timedelta(seconds=30)
 CONTENT_TYPES = {
@@ -146,10 +148,17 @@ class Preview:
             self.close()
             try:
                 if self.config is None:
+                    read = _stamps([config_file(self.root)], [])
                     # A preview shows drills, under their banner.
                     config = load_mkdocs_config(self.root, drills=True, audience=self.audience)
                     prepare(config, plugin_options(config))
                     self.config = config
+                    if _stamps([config_file(self.root)], []) == read:
+                        # Stamped with theme/ and docs_dir now that they are known (else
+                        # the next request finds the settings changed, and loads them
+                        # again); nothing under them has been read yet. Unless mkdocs.yml
+                        # changed meanwhile: then the next request loads it again.
+                        self.fingerprint = self.current_fingerprint()
                 options = plugin_options(self.config)
                 site = load_site(self.root, self.parsed)
                 self.context = self._context(options, site, now)
@@ -213,11 +222,16 @@ class Preview:
             return 301, "text/plain", f"/{path}/".encode()
         if page is not None:
             return 200, "text/html; charset=utf-8", self._with_reload(page)
+        static = self._static_file(path)
+        if static is not None and path.startswith(ASSETS):
+            # What every page loads after each edit (the script, the logo): no output is
+            # published under assets/ (tests/test_serve.py checks), so it is served
+            # without rendering every output (5.6 s at 10,000 incidents).
+            return 200, _content_type(path), static.read_bytes()
         if self.outputs is None:
             self.outputs = render_outputs(self.context)
         if path in self.outputs:
             return 200, _content_type(path), self.outputs[path]
-        static = self._static_file(path)
         if static is not None:
             return 200, _content_type(path), static.read_bytes()
         written = self._hand_written_page(path)
