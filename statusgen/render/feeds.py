@@ -258,8 +258,7 @@ class FeedBuilder:
             shared.content(entry.html, type="html")
             shared.published(entry.at)
             shared.updated(entry.at)
-            for name in entry.categories:
-                shared.category(term=name)
+            shared.category([{"term": name} for name in entry.categories])
         return shared
 
     def json_feed(self, feed: Feed) -> dict[str, Any]:
