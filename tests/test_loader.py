@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from statusgen.content.loader import FolderSource, ParsedFiles, load_site, read_site
-from statusgen.core.errors import ContentError, ContentErrors, StatusgenError
+from statusgen.content.loader import FolderSource, ParsedFiles, check_limits, load_site, read_site
+from statusgen.core.errors import ContentError, ContentErrors, ErrorLog, StatusgenError
 from statusgen.core.model import Site
 from tests.conftest import COMPONENTS_YML, RepoWriter, statusgen
 
@@ -536,4 +536,28 @@ def test_a_parsed_file_replaced_by_a_link_outside_is_refused(
         load_site(root, parsed)
     assert_error(
         list(raised.value.errors), "incidents/2026-11-28-api.md", None, "outside the repository"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "too_deep"),
+    [
+        ("- " * 20 + "item", False),
+        ("- " * 21 + "item", True),
+        ("> " * 10 + "1. " * 11 + "item", True),
+        (">" * 21 + " quote", True),  # '>' needs no space after it
+        ("-" * 30, False),  # a rule, not a list
+        ("1234567890. " * 21, False),  # ten digits are not a list number
+        (" " * 80 + "code", False),
+        ("\t" * 81 + "code", True),
+    ],
+)
+def test_nesting_limit_at_its_edge(line: str, too_deep: bool) -> None:
+    """The whole text is searched at once, and a file beyond the limit then line by line
+    to say where: both must agree, at the exact limit."""
+    log = ErrorLog("incidents/x.md")
+    text = f"---\ntitle: x\n---\n\n{line}\n"
+    assert check_limits(text, log) is not too_deep
+    assert [(e.line, e.message[:29]) for e in log.errors] == (
+        [(5, "lists or quotes nested deeper")] if too_deep else []
     )

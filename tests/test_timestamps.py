@@ -411,3 +411,13 @@ def test_parse_date_rejects_what_is_not_a_day(text: str, fragment: str) -> None:
         parse_date(text)
     assert fragment in str(caught.value)
     assert text in str(caught.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_the_common_form_reads_as_the_general_one(moment: datetime) -> None:
+    """``YYYY-MM-DD HH:MM UTC`` is read without the general expression: to the same time."""
+    common = parse_timestamp(f"{moment:%Y-%m-%d %H:%M} UTC")
+    general = parse_timestamp(f"{moment:%Y-%m-%dT%H:%M}Z")
+    assert common == general == moment.replace(second=0, microsecond=0, tzinfo=UTC)
+    assert common.tzinfo is UTC

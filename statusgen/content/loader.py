@@ -379,27 +379,26 @@ MAX_FILE_BYTES = 1_000_000
 MAX_LINE_LENGTH = 5_000
 MAX_NESTING = 20
 MAX_BRACKETS_PER_PARAGRAPH = 200
-# The markers that open a nested block at the start of a line: quotes and list items.
-_MARKER = re.compile(r">|[*+-]|[0-9]+[.)]")
-_BLOCK_MARKERS = re.compile(r"(?:[ \t]*(?:>|[*+-](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])))*")
-
-
-# Only a line starting with one of these can open a nested block or be indented.
-_NESTING_FIRST_CHARACTERS = frozenset(" \t>*+-0123456789")
+# A line that opens lists or quotes deeper than the limit (a quote, a bullet or a number
+# followed by a space, MAX_NESTING + 1 times), or is indented deeper than that.
+_TOO_DEEP = re.compile(
+    rf"^(?:(?:[ \t]*(?:>|[*+-](?=[ \t])|[0-9]{{1,9}}[.)](?=[ \t]))){{{MAX_NESTING + 1}}}"
+    rf"|[ \t]{{{4 * MAX_NESTING + 1}}})",
+    re.MULTILINE,
+)
 
 
 def check_limits(text: str, log: ErrorLog) -> bool:
     """Whether ``text`` is within the input limits; each excess is reported at its line."""
-    lines = text.split("\n")
     if (
-        max(map(len, lines)) <= MAX_LINE_LENGTH
+        (len(text) <= MAX_LINE_LENGTH or max(map(len, text.split("\n"))) <= MAX_LINE_LENGTH)
         and text.count("[") <= MAX_BRACKETS_PER_PARAGRAPH
-        and not any(_too_deep(line) for line in lines if line[:1] in _NESTING_FIRST_CHARACTERS)
+        and not _TOO_DEEP.search(text)
     ):
         return True  # nearly every file: no line needs to be looked at one by one
     fine = True
     paragraph_start, brackets = 1, 0
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE_LENGTH:
             log.add(
                 number,
@@ -407,7 +406,7 @@ def check_limits(text: str, log: ErrorLog) -> bool:
                 "read: break it",
             )
             return False
-        if _too_deep(line):
+        if _TOO_DEEP.match(line):
             log.add(
                 number, f"lists or quotes nested deeper than {MAX_NESTING} levels: flatten them"
             )
@@ -424,14 +423,6 @@ def check_limits(text: str, log: ErrorLog) -> bool:
             )
             return False
     return fine
-
-
-def _too_deep(line: str) -> bool:
-    """Whether a line opens lists or quotes deeper than the limit, or is indented so."""
-    prefix = _BLOCK_MARKERS.match(line)
-    markers = len(_MARKER.findall(prefix.group())) if prefix else 0
-    indent = len(line) - len(line.lstrip(" \t"))
-    return markers > MAX_NESTING or indent > 4 * MAX_NESTING
 
 
 def decode_source(data: bytes, log: ErrorLog) -> str | None:

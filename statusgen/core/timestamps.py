@@ -23,6 +23,9 @@ _TIMESTAMP = re.compile(
     re.VERBOSE | re.IGNORECASE | re.DOTALL | re.ASCII,
 )
 
+# The form statusgen writes and most files hold, read without the general expression.
+_COMMON = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}) UTC")
+
 _COMPACT_OFFSET = re.compile(r"[ ]*([+-])([0-9]{2})([0-9]{2})")
 
 EXAMPLE = "2026-11-28 14:02 UTC"
@@ -38,6 +41,13 @@ def parse_timestamp(text: str) -> datetime:
     :raises TimestampError: when the text is not a timestamp, has no zone, or names
         a date or time that does not exist.
     """
+    common = _COMMON.fullmatch(text)
+    if common is not None:
+        try:
+            year, month, days, hour, minute = map(int, common.groups())
+            return datetime(year, month, days, hour, minute, tzinfo=UTC)
+        except ValueError:
+            pass  # no such date or time: the general reading below says why
     match = _TIMESTAMP.fullmatch(text.strip())
     if match is None:
         raise TimestampError(
