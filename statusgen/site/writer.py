@@ -182,8 +182,16 @@ def _work(writer: PageWriter, answer: int) -> None:
 
 def _can_fork() -> bool:
     """Whether a forked worker is safe here, and has a core of its own."""
-    if not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return False
+    return _forking_is_safe() and _second_core()
+
+
+def _forking_is_safe() -> bool:
+    # A fork copies only the thread that forks: a lock another thread holds (logging's,
+    # a stream's) would stay locked in the worker forever.
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _second_core() -> bool:
     return len(os.sched_getaffinity(0)) > 1
 
 
