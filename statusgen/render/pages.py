@@ -291,7 +291,8 @@ class SitePages:
             routes[url_of(history_path(number))] = partial(self._history_page, number, count)
         for state in self.state.events:
             routes[url_of(incident_path(state.id))] = partial(self.incident, state)
-            if state.event.postmortem:
+            # .postmortem joins the sections: most events have none to join.
+            if state.event.postmortem_sections and state.event.postmortem:
                 routes[url_of(postmortem_path(state.id))] = partial(self.postmortem, state)
         return routes
 
