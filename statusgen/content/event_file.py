@@ -435,7 +435,9 @@ class _Kind(enum.Enum):
     HEADING = enum.auto()
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, though never changed: a frozen dataclass sets each field through
+# object.__setattr__, which made these tens of thousands of lines cost 4 times more.
+@dataclass(slots=True)
 class _Line:
     """A line of an update or postmortem, with what the scanner found it to be."""
 
@@ -450,7 +452,7 @@ class _Line:
     """A heading's text, without its marks."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Heading:
     """A level-2 heading in the body and the lines under it."""
 
