@@ -22,7 +22,7 @@ from statusgen.site import assembly, writer
 from statusgen.site.build import build_site
 from statusgen.site.writer import PARALLEL_FROM, PageWriter
 from tests.test_identical_outputs import NOW, example, synthetic
-from tests.test_site import tree
+from tests.test_site import FAILING_EXTENSION, tree
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux") or not writer._second_core(),
@@ -138,25 +138,6 @@ def test_the_markdown_the_worker_converts_is_cached(
 
 
 FAILING_TEXT = "This will explode."
-FAILING_EXTENSION = """\
-import markdown
-
-
-class Broken(markdown.preprocessors.Preprocessor):
-    def run(self, lines):
-        if any("explode" in line for line in lines):
-            raise ValueError("the extension failed")
-        return lines
-
-
-class BrokenExtension(markdown.Extension):
-    def extendMarkdown(self, md):
-        md.preprocessors.register(Broken(md), "broken", 30)
-
-
-def makeExtension(**kwargs):
-    return BrokenExtension(**kwargs)
-"""
 
 
 def test_a_text_the_worker_cannot_render_is_a_content_error(
