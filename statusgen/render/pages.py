@@ -51,6 +51,8 @@ TEMPLATES = {
     "not_found": "statusgen/404.html",
     "subscribe": "statusgen/subscribe.html",
 }
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+"""statusgen's templates and assets, found after the site's ``theme/``."""
 PARTIALS = "statusgen/partials"
 """The folder of the templates that pages include and import."""
 NOT_FOUND_URL = "404.html"
@@ -746,7 +748,7 @@ class PageRenderer:
     def compile_templates(self) -> None:
         """Compile every page template and partial now, rather than when a page first
         needs one: for processes that render pages with the templates they inherit."""
-        partials = (Path(__file__).parent / "templates" / PARTIALS).glob("*.html")
+        partials = (TEMPLATES_DIR / PARTIALS).glob("*.html")
         for name in [*TEMPLATES.values(), *(f"{PARTIALS}/{p.name}" for p in partials)]:
             self._template(name)
 

@@ -33,7 +33,7 @@ from statusgen.core.model import Site
 from statusgen.render.context import RenderContext
 from statusgen.render.i18n import Language, available_languages
 from statusgen.render.markup import MarkdownRenderer
-from statusgen.render.pages import PageRenderer
+from statusgen.render.pages import TEMPLATES_DIR, PageRenderer
 from statusgen.site.options import (
     AUDIENCE_IN_FILE,
     DRILLS_IN_FILE,
@@ -45,7 +45,6 @@ from statusgen.state.page import derive
 from statusgen.view.drills import has_drills
 from statusgen.view.site_view import site_view
 
-TEMPLATES_DIR = Path(__file__).parents[1] / "render" / "templates"
 NO_DOCS_DIR = Path(__file__).parent / "no_docs"
 """An empty folder (but for a hidden file, which MkDocs skips), the docs_dir of a site
 without hand-written pages."""

@@ -29,10 +29,9 @@ from statusgen.core.timestamps import TimestampError, parse_timestamp
 from statusgen.render.context import RenderContext
 from statusgen.render.markup import MarkupError
 from statusgen.render.outputs import render_outputs
-from statusgen.render.pages import PageRenderer
+from statusgen.render.pages import TEMPLATES_DIR, PageRenderer
 from statusgen.site.assembly import (
     NO_DOCS_DIR,
-    TEMPLATES_DIR,
     page_renderer,
     prepare,
     render_context,
@@ -75,9 +74,7 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         site, errors = read_site(root)
         errors += links_outside(root, [p for p in published if p != NO_DOCS_DIR])
         if errors or site is None:
-            raise PluginError(
-                f"statusgen: the status repository has errors:\n{ContentErrors(errors)}"
-            )
+            raise _repository_errors(ContentErrors(errors))
         self.timings = {"load": time.perf_counter() - started}
         now = self.config.now or _now_from_environment() or datetime.now(UTC)
         started = time.perf_counter()
@@ -96,7 +93,6 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         # does not grow with the site; a second process may write some (site/writer.py).
         writer = self.writer = PageWriter(renderer, Path(config.site_dir), paths)
         self.timings["pages"] = time.perf_counter() - started
-        self._check_replaced(files, config, {path for path, _ in paths})
         writer.start()
         started = time.perf_counter()
         try:
@@ -104,7 +100,7 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         except MarkupError as error:
             raise _content_error(error, context) from None
         self.timings["outputs"] = time.perf_counter() - started
-        self._check_replaced(files, config, set(outputs))
+        self._check_replaced(files, config, {path for path, _ in paths} | outputs.keys())
         # The outputs first: each is dropped once written, before the pages' views grow.
         for path, data in outputs.items():
             files.append(_Output(config, path, data))
@@ -139,7 +135,7 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         try:
             self.writer.finish()
         except ContentErrors as errors:
-            raise PluginError(f"statusgen: the status repository has errors:\n{errors}") from None
+            raise _repository_errors(errors) from None
         except StatusgenError as error:
             raise PluginError(str(error)) from None
         self.timings["pages"] += self.writer.seconds + time.perf_counter() - started
@@ -230,8 +226,11 @@ class _Output(_Generated):
 
 def _content_error(error: MarkupError, context: RenderContext) -> PluginError:
     """A Markdown text that cannot be rendered, as the content error it is."""
-    found = ContentErrors([error.locate(context.state.site)])
-    return PluginError(f"statusgen: the status repository has errors:\n{found}")
+    return _repository_errors(ContentErrors([error.locate(context.state.site)]))
+
+
+def _repository_errors(errors: ContentErrors) -> PluginError:
+    return PluginError(f"statusgen: the status repository has errors:\n{errors}")
 
 
 def unused_theme_files(files: Files, config: MkDocsConfig) -> list[File]:
