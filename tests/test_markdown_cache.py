@@ -8,8 +8,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from statusgen.core.stored import StoredTexts
 from statusgen.core.timestamps import parse_timestamp
-from statusgen.render.markup import MarkdownRenderer, StoredMarkdown
+from statusgen.render.markup import MarkdownRenderer
 from statusgen.site.assembly import markdown_cache_file
 from statusgen.site.build import build_site
 from tests.conftest import RepoWriter
@@ -32,13 +33,13 @@ INCIDENT = """\
 
 def stored(path: Path) -> dict[str, str]:
     with sqlite3.connect(path) as connection:
-        return dict(connection.execute("SELECT key, html FROM markdown"))
+        return dict(connection.execute("SELECT key, value FROM stored"))
 
 
 def mark_everything(path: Path, html: str) -> None:
     """Change every stored HTML, to see whether a renderer reads the file."""
     with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE markdown SET html = ?", (html,))
+        connection.execute("UPDATE stored SET value = ?", (html,))
 
 
 def test_a_second_renderer_reads_what_the_first_saved(tmp_path: Path) -> None:
@@ -94,7 +95,7 @@ def test_texts_no_recent_build_used_are_forgotten(tmp_path: Path) -> None:
     renderer.html(TEXT), renderer.html(OTHER)
     renderer.save(prune=True)
     assert len(stored(cache)) == 2
-    for build in range(StoredMarkdown.KEPT_BUILDS):
+    for build in range(StoredTexts.KEPT_RUNS):
         assert len(stored(cache)) == 2, build  # another view's builds may need it
         renderer = MarkdownRenderer(cache=cache)
         renderer.html(TEXT)

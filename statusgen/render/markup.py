@@ -19,13 +19,11 @@ unwrapped, no Markdown syntax left.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import html
 import json
 import re
-import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
@@ -38,6 +36,7 @@ import nh3
 
 from statusgen.core.errors import ContentError
 from statusgen.core.model import Site
+from statusgen.core.stored import StoredTexts
 
 DEFAULT_EXTENSIONS = ("tables", "fenced_code", "sane_lists")
 
@@ -232,9 +231,7 @@ class MarkdownRenderer:
         )
         self._cache: dict[str, str] = {}
         settings = _settings(extensions, configs or {})
-        self._stored = (
-            None if cache is None or settings is None else StoredMarkdown(cache, settings)
-        )
+        self._stored = None if cache is None or settings is None else StoredTexts(cache, settings)
 
     def html(self, text: str) -> str:
         """The HTML of a Markdown text (empty for an empty text)."""
@@ -312,102 +309,3 @@ def _describe(value: object) -> str:
     if module is None or name is None:
         raise TypeError(f"{type(value).__name__} is not described")
     return f"{module}.{name}"
-
-
-class StoredMarkdown:
-    """Rendered texts kept in one SQLite file between builds, by the hash of the
-    settings and the text: a new setting or version never reuses another's HTML.
-
-    It is only ever a shortcut: a missing, corrupt, locked or read-only file is as good
-    as an empty one (the text is rendered again, with the same bytes), and never an
-    error. One file, not one per text (inodes cost on the disks sites are built on); it
-    holds only what the last :data:`KEPT_BUILDS` builds used, so edits do not make it
-    grow.
-    """
-
-    KEPT_BUILDS = 3
-    """Builds of other views (an audience's, drills shown) use some other texts: a few
-    builds in turn keep each view's texts."""
-
-    def __init__(self, path: Path, settings: str) -> None:
-        self.path = path
-        self._prefix = hashlib.sha256(settings.encode()).digest()
-        self._entries: dict[str, str] | None = None
-        self._used: set[str] = set()
-        self._new: dict[str, str] = {}
-        self._broken = False
-
-    def _key(self, text: str) -> str:
-        return hashlib.sha256(self._prefix + text.encode()).hexdigest()
-
-    def load(self) -> dict[str, str]:
-        if self._entries is None:
-            self._entries = self._load()
-        return self._entries
-
-    def get(self, text: str) -> str | None:
-        key = self._key(text)
-        self._used.add(key)
-        return self.load().get(key)
-
-    def add(self, text: str, html: str) -> None:
-        self._new[self._key(text)] = html
-
-    def used(self) -> frozenset[str]:
-        return frozenset(self._used)
-
-    def use(self, keys: frozenset[str]) -> None:
-        self._used.update(keys)
-
-    def _load(self) -> dict[str, str]:
-        """Every stored text, read at once (one query is far cheaper than one a text)."""
-        if not self.path.is_file():
-            return {}
-        try:
-            with contextlib.closing(self._connect()) as connection:
-                return dict(
-                    connection.execute("SELECT key, html FROM markdown WHERE typeof(html) = 'text'")
-                )
-        except (sqlite3.Error, OSError):
-            self._broken = True  # rewritten from scratch when saved
-            return {}
-
-    def _connect(self) -> sqlite3.Connection:
-        # Another build holding the file: wait briefly, then do without.
-        return sqlite3.connect(self.path, timeout=1, isolation_level=None)
-
-    def save(self, *, prune: bool) -> None:
-        if not self._new and not prune:
-            return
-        try:
-            if self._broken:
-                self.path.unlink(missing_ok=True)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.closing(self._connect()) as connection:
-                self._write(connection, prune=prune)
-        except (sqlite3.Error, OSError):
-            pass  # a cache that cannot be written is only a slower next build
-        self._new = {}
-
-    def _write(self, connection: sqlite3.Connection, *, prune: bool) -> None:
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS markdown"
-            " (key TEXT PRIMARY KEY, html TEXT NOT NULL, build INTEGER NOT NULL) WITHOUT ROWID"
-        )
-        connection.execute("BEGIN IMMEDIATE")
-        # The file's user_version counts the builds that pruned it.
-        (build,) = connection.execute("PRAGMA user_version").fetchone()
-        if prune:
-            build += 1
-        connection.executemany(
-            "INSERT OR REPLACE INTO markdown VALUES (?, ?, ?)",
-            ((key, html, build) for key, html in self._new.items()),
-        )
-        if prune:
-            connection.executemany(
-                "UPDATE markdown SET build = ? WHERE key = ?",
-                ((build, key) for key in self._used - self._new.keys()),
-            )
-            connection.execute("DELETE FROM markdown WHERE build <= ?", (build - self.KEPT_BUILDS,))
-            connection.execute(f"PRAGMA user_version = {int(build)}")
-        connection.execute("COMMIT")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -30,6 +29,7 @@ from statusgen.content.config import (
 )
 from statusgen.core.errors import StatusgenError
 from statusgen.core.model import Site
+from statusgen.core.stored import cache_file, cache_folder
 from statusgen.render.context import RenderContext
 from statusgen.render.i18n import Language, available_languages
 from statusgen.render.markup import MarkdownRenderer
@@ -53,15 +53,8 @@ log = logging.getLogger("mkdocs.plugins.statusgen")
 
 def markdown_cache_file(config_file: Path) -> Path:
     """Where builds of the site configured by ``config_file`` keep rendered Markdown
-    (option ``cache``): in the user's cache folder (``$XDG_CACHE_HOME``, else
-    ``~/.cache``), one file per site.
-
-    Never in the repository: the build trusts the HTML it finds there, and a file a pull
-    request adds, or a ``.cache`` symlink, must not carry markup past the sanitiser or
-    make the build write elsewhere.
-    """
-    site = hashlib.sha256(str(config_file.resolve()).encode()).hexdigest()[:16]
-    return _cache_folder() / f"markdown-{site}.sqlite"
+    (option ``cache``)."""
+    return cache_file("markdown", config_file)
 
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):
@@ -99,7 +92,7 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
             ),
         ]
         key = hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
-        folder = _cache_folder() / f"templates-{key}"
+        folder = cache_folder() / f"templates-{key}"
         with suppress(OSError):  # then every dump fails, quietly
             folder.mkdir(parents=True, exist_ok=True)
         super().__init__(str(folder))
@@ -111,14 +104,6 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with suppress(OSError):
             super().dump_bytecode(bucket)
-
-
-def _cache_folder() -> Path:
-    """statusgen's folder in the user's cache folder (``$XDG_CACHE_HOME``, else
-    ``~/.cache``)."""
-    home = Path(os.environ.get("XDG_CACHE_HOME", ""))
-    base = home if home.is_absolute() else Path.home() / ".cache"  # relative: ignored, as XDG says
-    return base / "statusgen"
 
 
 def site_config(root: Path) -> SiteConfig:

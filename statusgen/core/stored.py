@@ -1,0 +1,131 @@
+"""Results kept between runs in the user's cache folder: rendered Markdown, parsed files.
+
+Each kind is one SQLite file of :class:`StoredTexts`, never in the repository: the
+program trusts what it finds there, and a file that a pull request adds, or a ``.cache``
+symbolic link, must not carry markup past the sanitiser, an event past validation, or
+make a build write elsewhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+
+def cache_folder() -> Path:
+    """statusgen's folder in the user's cache folder (``$XDG_CACHE_HOME``, else
+    ``~/.cache``)."""
+    home = Path(os.environ.get("XDG_CACHE_HOME", ""))
+    base = home if home.is_absolute() else Path.home() / ".cache"  # relative: ignored, as XDG says
+    return base / "statusgen"
+
+
+def cache_file(kind: str, owner: Path) -> Path:
+    """The file of one kind of result (``markdown``, ``events``) for one site, named by
+    where ``owner`` (its configuration file, or its folder) really is."""
+    site = hashlib.sha256(str(owner.resolve()).encode()).hexdigest()[:16]
+    return cache_folder() / f"{kind}-{site}.sqlite"
+
+
+class StoredTexts:
+    """Texts derived from source texts (the HTML of Markdown, the encoding of a parsed
+    file), kept in one SQLite file by the hash of the settings and the source text: a new
+    setting or version never reuses another's result.
+
+    It is only ever a shortcut: a missing, corrupt, locked or read-only file is as good
+    as an empty one (the result is made again, with the same bytes), and never an error.
+    One file, not one per text (inodes cost on the disks sites are built on); it holds
+    only what the last :data:`KEPT_RUNS` whole runs used, so edits do not make it grow.
+    """
+
+    KEPT_RUNS = 3
+    """Builds of other views (an audience's, drills shown) use some other texts: a few
+    runs in turn keep each view's texts."""
+
+    def __init__(self, path: Path, settings: str) -> None:
+        self.path = path
+        self._prefix = hashlib.sha256(settings.encode()).digest()
+        self._entries: dict[str, str] | None = None
+        self._used: set[str] = set()
+        self._new: dict[str, str] = {}
+        self._broken = False
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(self._prefix + text.encode()).hexdigest()
+
+    def load(self) -> dict[str, str]:
+        if self._entries is None:
+            self._entries = self._load()
+        return self._entries
+
+    def get(self, text: str) -> str | None:
+        key = self._key(text)
+        self._used.add(key)
+        return self.load().get(key)
+
+    def add(self, text: str, result: str) -> None:
+        self._new[self._key(text)] = result
+
+    def used(self) -> frozenset[str]:
+        return frozenset(self._used)
+
+    def use(self, keys: frozenset[str]) -> None:
+        self._used.update(keys)
+
+    def _load(self) -> dict[str, str]:
+        """Every stored text, read at once (one query is far cheaper than one a text)."""
+        if not self.path.is_file():
+            return {}
+        try:
+            with contextlib.closing(self._connect()) as connection:
+                return dict(
+                    connection.execute("SELECT key, value FROM stored WHERE typeof(value) = 'text'")
+                )
+        except (sqlite3.Error, OSError):
+            self._broken = True  # rewritten from scratch when saved
+            return {}
+
+    def _connect(self) -> sqlite3.Connection:
+        # Another run holding the file: wait briefly, then do without.
+        return sqlite3.connect(self.path, timeout=1, isolation_level=None)
+
+    def save(self, *, prune: bool) -> None:
+        """Keep the new results; with ``prune`` (a whole run, which asked for every text
+        it needs), forget the texts that no recent run used."""
+        if not self._new and not prune:
+            return
+        try:
+            if self._broken:
+                self.path.unlink(missing_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.closing(self._connect()) as connection:
+                self._write(connection, prune=prune)
+        except (sqlite3.Error, OSError):
+            pass  # a cache that cannot be written is only a slower next run
+        self._new = {}
+
+    def _write(self, connection: sqlite3.Connection, *, prune: bool) -> None:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS stored"
+            " (key TEXT PRIMARY KEY, value TEXT NOT NULL, run INTEGER NOT NULL) WITHOUT ROWID"
+        )
+        connection.execute("BEGIN IMMEDIATE")
+        # The file's user_version counts the runs that pruned it.
+        (run,) = connection.execute("PRAGMA user_version").fetchone()
+        if prune:
+            run += 1
+        connection.executemany(
+            "INSERT OR REPLACE INTO stored VALUES (?, ?, ?)",
+            ((key, value, run) for key, value in self._new.items()),
+        )
+        if prune:
+            connection.executemany(
+                "UPDATE stored SET run = ? WHERE key = ?",
+                ((run, key) for key in self._used - self._new.keys()),
+            )
+            connection.execute("DELETE FROM stored WHERE run <= ?", (run - self.KEPT_RUNS,))
+            connection.execute(f"PRAGMA user_version = {int(run)}")
+        connection.execute("COMMIT")
