@@ -28,6 +28,7 @@ from statusgen import __version__
 from statusgen.content.config import SiteConfig, read_site_config
 from statusgen.content.loader import links_outside, load_site, read_site
 from statusgen.content.schema import SCHEMAS
+from statusgen.content.stored_events import events_cache_file
 from statusgen.core.errors import (
     ContentError,
     ContentErrors,
@@ -163,13 +164,17 @@ def validate(root: Path, output_format: str) -> None:
     # renderers (Markdown, Babel, the templates' helpers), which validate never uses.
     from statusgen.site.options import check_options
 
-    site, errors = read_site(root)
+    errors: list[ContentError] = []
+    cache = None
     try:
         config = read_site_config(root)
-        check_options(config.plugin_options, config.file)
+        if check_options(config.plugin_options, config.file).cache:
+            cache = events_cache_file(root)
         errors += links_outside(root, [*config.published_folders(root), root / config.file])
     except ContentErrors as config_errors:
         errors += config_errors.errors
+    site, content_errors = read_site(root, cache=cache)
+    errors += content_errors
     errors.sort(key=lambda e: e.sort_key)
     warnings = drill_warnings(site) if site is not None else []
     if output_format == "json":

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from statusgen.content.components_file import parse_components
 from statusgen.content.event_file import parse_event
 from statusgen.content.loader import decode_source
+from statusgen.content.stored_events import decode_event, encode_event
 from statusgen.core.errors import ErrorLog
 from statusgen.core.model import Catalog, Incident, Maintenance
 from tests.conftest import COMPONENTS_YML
@@ -307,6 +308,7 @@ def check_event_file(data: bytes, component_ids: Collection[str] | None) -> None
     assert event is None or isinstance(event, Incident | Maintenance)
     check_errors(log, event, data)
     if event is not None:
+        assert repr(decode_event(encode_event(event))) == repr(event)  # the parse cache's form
         assert event.id == "x"
         assert event.source.path == EVENT_PATH
         assert event.title.strip()

@@ -22,6 +22,7 @@ from typing import Protocol
 from statusgen.content.components_file import COMPONENTS_FILE, parse_components
 from statusgen.content.config import CONFIG_FILES, parse_site_config
 from statusgen.content.event_file import parse_event
+from statusgen.content.stored_events import StoredEvents
 from statusgen.core.errors import CONTROL_CHARACTER, ContentError, ContentErrors, ErrorLog
 from statusgen.core.ids import invalid_id_message, is_valid_id
 from statusgen.core.model import Catalog, Incident, Maintenance, Site
@@ -239,23 +240,28 @@ class ParsedFiles:
             del self._files[path]
 
 
-def load_site(root: Path | ContentSource, parsed: ParsedFiles | None = None) -> Site:
+def load_site(
+    root: Path | ContentSource, parsed: ParsedFiles | None = None, *, cache: Path | None = None
+) -> Site:
     """Load and validate the status repository at ``root`` (a folder or a source),
-    reusing what ``parsed`` kept of a folder's unchanged files.
+    reusing what ``parsed`` kept of a folder's unchanged files, and with ``cache`` (a
+    file), what earlier runs parsed.
 
     :raises ContentErrors: with every problem found, when there is any.
     """
-    site, errors = read_site(root, parsed)
+    site, errors = read_site(root, parsed, cache=cache)
     if errors or site is None:
         raise ContentErrors(errors)
     return site
 
 
 def read_site(
-    root: Path | ContentSource, parsed: ParsedFiles | None = None
+    root: Path | ContentSource, parsed: ParsedFiles | None = None, *, cache: Path | None = None
 ) -> tuple[Site | None, list[ContentError]]:
     """Load a repository, returning the site (None if invalid) and all errors; with
-    ``parsed`` (a folder only), unchanged files are not parsed again."""
+    ``parsed`` (a folder only), unchanged files are not parsed again, and with ``cache``
+    (the file of :class:`~statusgen.content.stored_events.StoredEvents`), neither are
+    the files that earlier runs parsed."""
     folder = root if isinstance(root, Path) else None
     source = FolderSource(root) if isinstance(root, Path) else root
     errors: list[ContentError] = []
@@ -264,6 +270,7 @@ def read_site(
     component_ids = None if catalog is None else {c.id for c in catalog.components}
     if parsed is not None:
         parsed.use(component_ids, audiences)
+    stored = None if cache is None else StoredEvents(cache, component_ids, audiences)
 
     events: list[Incident | Maintenance] = []
     first_path_of_id: dict[str, str] = {}
@@ -304,9 +311,12 @@ def read_site(
             if data is None and not log:
                 log.add(None, "cannot be read: it does not exist (a link to nothing?)")
             text = None if data is None else decode_source(data, log)
-            event = (
-                None if text is None else parse_event(text, event_id, log, component_ids, audiences)
-            )
+            if text is not None and stored is not None and not log:
+                event = stored.get(path, text)
+            if event is None and text is not None:
+                event = parse_event(text, event_id, log, component_ids, audiences)
+                if stored is not None and event is not None and not log:
+                    stored.add(path, text, event)
             if parsed is not None and stamp is not None and event is not None and not log:
                 parsed.put(path, stamp, event)
         errors.extend(log.errors)
@@ -314,6 +324,8 @@ def read_site(
             events.append(event)
     if parsed is not None:
         parsed.keep_only(paths)
+    if stored is not None:
+        stored.save()
 
     if isinstance(root, Path):
         # Files under incidents/ were checked as they were read; linked folders were not.

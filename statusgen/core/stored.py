@@ -38,7 +38,9 @@ class StoredTexts:
     It is only ever a shortcut: a missing, corrupt, locked or read-only file is as good
     as an empty one (the result is made again, with the same bytes), and never an error.
     One file, not one per text (inodes cost on the disks sites are built on); it holds
-    only what the last :data:`KEPT_RUNS` whole runs used, so edits do not make it grow.
+    only what the last :data:`KEPT_RUNS` whole runs that changed it used, so edits do not
+    make it grow (a run that finds every text it needs, and needs every stored one,
+    writes nothing).
     """
 
     KEPT_RUNS = 3
@@ -95,8 +97,8 @@ class StoredTexts:
     def save(self, *, prune: bool) -> None:
         """Keep the new results; with ``prune`` (a whole run, which asked for every text
         it needs), forget the texts that no recent run used."""
-        if not self._new and not prune:
-            return
+        if not self._new and (not prune or self.load().keys() <= self._used):
+            return  # nothing to add or to forget
         try:
             if self._broken:
                 self.path.unlink(missing_ok=True)

@@ -116,10 +116,10 @@ class PluginOptions(base.Config):  # type: ignore[no-untyped-call]
     """Minutes within which an active incident promises its next update (0: no promise);
     ``statusgen remind`` tells the team when it is missed."""
     cache = c.Type(bool, default=True)
-    """Whether builds keep the HTML of each update and postmortem, and the compiled
-    templates, in the user's cache folder (``~/.cache/statusgen/``), so that the next
-    build renders only what changed (the same bytes either way; delete the folder at
-    any time)."""
+    """Whether builds and ``validate`` keep the parsed incident files, and builds the
+    HTML of each update and postmortem and the compiled templates, in the user's cache
+    folder (``~/.cache/statusgen/``), so that the next run parses and renders only what
+    changed (the same bytes either way; delete the folder at any time)."""
     alert_severities = AlertSeverities()
     """``statusgen alert``: the component status of each alert ``severity``."""
     audiences = AudienceNames()

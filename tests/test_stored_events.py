@@ -1,0 +1,186 @@
+"""Parsed files kept between runs (``read_site(cache=...)``, content/stored_events.py):
+a stored event is exactly what parsing the file gives, a file is parsed again when it,
+the declared components or the code change, files with errors always report them, and
+a broken cache is only a slower run."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import statusgen.content.loader as loader
+from benchmarks.synthetic import write_repository
+from statusgen.content.event_file import parse_event
+from statusgen.content.loader import read_site
+from statusgen.content.stored_events import decode_event, encode_event, events_cache_file
+from statusgen.core.stored import cache_folder
+from tests.conftest import COMPONENTS_YML, RepoWriter, statusgen
+from tests.test_site import PROJECT
+
+INCIDENT = """\
+    ---
+    title: Errors on the API
+    impact: major
+    components: [api]
+    ---
+
+    ## 2026-11-28 14:02 UTC - investigating
+    We are **investigating** errors.
+    """
+MAINTENANCE = """\
+    ---
+    title: Database upgrade
+    type: maintenance
+    components: [api, webhooks]
+    scheduled_start: 2026-12-10 22:00 UTC
+    scheduled_end: 2026-12-11 00:00 UTC
+    ---
+
+    ## 2026-11-28 09:00 UTC - scheduled
+    We will upgrade the database.
+    """
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the files the loader parses (the real parser, watched)."""
+    parsed: list[str] = []
+    real: Callable[..., Any] = parse_event
+
+    def watched(text: str, event_id: str, *arguments: Any) -> Any:
+        parsed.append(event_id)
+        return real(text, event_id, *arguments)
+
+    monkeypatch.setattr(loader, "parse_event", watched)
+    return parsed
+
+
+def test_stored_forms_give_the_same_events(tmp_path: Path) -> None:
+    """Every event of the example site and of a synthetic site, through its stored form:
+    the same objects, down to each enum member, time zone and mapping type (``repr``)."""
+    write_repository(tmp_path / "synthetic", 300, components=12)
+    for root in (PROJECT, tmp_path / "synthetic"):
+        site, errors = read_site(root)
+        assert site is not None, errors
+        for event in site.events:
+            assert repr(decode_event(encode_event(event))) == repr(event)
+
+
+def test_a_second_run_parses_nothing(make_repo: RepoWriter, parses: list[str]) -> None:
+    root = make_repo({"a.md": INCIDENT, "2026/b.md": MAINTENANCE})
+    cache = events_cache_file(root)
+    first, _ = read_site(root, cache=cache)
+    assert sorted(parses) == ["a", "b"]
+    assert cache.is_file()
+    assert cache.is_relative_to(cache_folder())
+    parses.clear()
+    second, _ = read_site(root, cache=cache)
+    assert parses == []
+    assert second is not None
+    assert repr(second) == repr(first)
+
+
+def test_an_edited_file_is_parsed_again(make_repo: RepoWriter, parses: list[str]) -> None:
+    root = make_repo({"a.md": INCIDENT, "b.md": MAINTENANCE})
+    cache = events_cache_file(root)
+    read_site(root, cache=cache)
+    parses.clear()
+    path = root / "incidents" / "a.md"
+    path.write_text(path.read_text().replace("Errors on the API", "Slow API"))
+    site, _ = read_site(root, cache=cache)
+    assert parses == ["a"]
+    assert site is not None
+    assert {e.title for e in site.events} == {"Slow API", "Database upgrade"}
+
+
+def test_a_moved_file_is_parsed_again(make_repo: RepoWriter, parses: list[str]) -> None:
+    """The path is part of the key: an event knows its file (links to the source)."""
+    root = make_repo({"a.md": INCIDENT})
+    cache = events_cache_file(root)
+    read_site(root, cache=cache)
+    parses.clear()
+    (root / "incidents" / "2026").mkdir()
+    (root / "incidents" / "a.md").rename(root / "incidents" / "2026" / "a.md")
+    site, _ = read_site(root, cache=cache)
+    assert parses == ["a"]
+    assert site is not None
+    assert site.events[0].source.path == "incidents/2026/a.md"
+
+
+def test_errors_are_reported_on_every_run(make_repo: RepoWriter) -> None:
+    root = make_repo({"a.md": INCIDENT.replace("impact: major", "impact: huge")})
+    cache = events_cache_file(root)
+    first = read_site(root, cache=cache)
+    second = read_site(root, cache=cache)
+    assert first[0] is None
+    assert first[1] == second[1]
+    assert "impact" in first[1][0].message
+
+
+def test_a_component_taken_out_makes_a_stored_file_wrong(make_repo: RepoWriter) -> None:
+    """What a file parses to depends on the declared components: their change is in the key."""
+    root = make_repo({"a.md": INCIDENT})
+    cache = events_cache_file(root)
+    assert read_site(root, cache=cache)[0] is not None
+    without_api = COMPONENTS_YML.replace("  - id: api\n", "  - id: api-v2\n")
+    (root / "components.yml").write_text(without_api)
+    site, errors = read_site(root, cache=cache)
+    assert site is None
+    assert [e.path for e in errors] == ["incidents/a.md"]
+    assert "api" in errors[0].message
+
+
+def test_other_code_never_reuses_a_stored_event(
+    make_repo: RepoWriter, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo({"a.md": INCIDENT})
+    cache = events_cache_file(root)
+    read_site(root, cache=cache)
+    parses.clear()
+    monkeypatch.setattr("statusgen.content.stored_events._code_version", lambda: "another parser")
+    read_site(root, cache=cache)
+    assert parses == ["a"]
+
+
+def test_a_broken_cache_file_is_only_a_slower_run(make_repo: RepoWriter, parses: list[str]) -> None:
+    root = make_repo({"a.md": INCIDENT})
+    cache = events_cache_file(root)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(b"not a database" * 100)
+    site, errors = read_site(root, cache=cache)
+    assert site is not None, errors
+    assert parses == ["a"]
+    parses.clear()
+    read_site(root, cache=cache)  # rewritten: the next run reads it
+    assert parses == []
+
+
+@pytest.mark.parametrize("value", ["[1, 2", '["Incident", []]', '["Pickle", {}]', "{}"])
+def test_a_stored_value_that_is_no_event_is_a_miss(
+    make_repo: RepoWriter, parses: list[str], value: str
+) -> None:
+    root = make_repo({"a.md": INCIDENT})
+    cache = events_cache_file(root)
+    expected, _ = read_site(root, cache=cache)
+    with sqlite3.connect(cache) as connection:
+        connection.execute("UPDATE stored SET value = ?", (value,))
+    parses.clear()
+    site, errors = read_site(root, cache=cache)
+    assert parses == ["a"]
+    assert repr(site) == repr(expected), errors
+
+
+def test_validate_keeps_parsed_files_unless_told_not_to(make_repo: RepoWriter) -> None:
+    root = make_repo({"a.md": INCIDENT})
+    assert statusgen("validate", "--root", root).returncode == 0
+    assert events_cache_file(root).is_file()
+    events_cache_file(root).unlink()
+    mkdocs = root / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text() + "plugins:\n  - statusgen:\n      cache: false\n")
+    result = statusgen("validate", "--root", root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not events_cache_file(root).exists()
