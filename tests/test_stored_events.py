@@ -19,18 +19,9 @@ from statusgen.content.loader import read_site
 from statusgen.content.stored_events import decode_event, encode_event, events_cache_file
 from statusgen.core.stored import cache_folder
 from tests.conftest import COMPONENTS_YML, RepoWriter, statusgen
+from tests.test_markdown_cache import INCIDENT
 from tests.test_site import PROJECT
 
-INCIDENT = """\
-    ---
-    title: Errors on the API
-    impact: major
-    components: [api]
-    ---
-
-    ## 2026-11-28 14:02 UTC - investigating
-    We are **investigating** errors.
-    """
 MAINTENANCE = """\
     ---
     title: Database upgrade
