@@ -29,6 +29,7 @@ from statusgen.content.config import SiteConfig, read_site_config
 from statusgen.content.loader import links_outside, load_site, read_site
 from statusgen.content.schema import SCHEMAS
 from statusgen.content.stored_events import events_cache_file
+from statusgen.core.collector import fewer_collections
 from statusgen.core.errors import (
     ContentError,
     ContentErrors,
@@ -173,7 +174,8 @@ def validate(root: Path, output_format: str) -> None:
         errors += links_outside(root, [*config.published_folders(root), root / config.file])
     except ContentErrors as config_errors:
         errors += config_errors.errors
-    site, content_errors = read_site(root, cache=cache)
+    with fewer_collections():
+        site, content_errors = read_site(root, cache=cache)
     errors += content_errors
     errors.sort(key=lambda e: e.sort_key)
     warnings = drill_warnings(site) if site is not None else []

@@ -37,6 +37,7 @@ from mkdocs.exceptions import MkDocsException
 from statusgen.content.components_file import COMPONENTS_FILE
 from statusgen.content.config import PLUGIN_NAME
 from statusgen.content.loader import INCIDENTS_DIR
+from statusgen.core.collector import fewer_collections
 from statusgen.core.errors import StatusgenError
 from statusgen.site.assembly import load_mkdocs_config, mkdocs_messages
 from statusgen.site.trash import SITE_MARKER, discard
@@ -86,7 +87,7 @@ def build_site(
         default = default.with_name(f"{default.name}-{audience}")
     target = (site_dir or default).resolve()
     _check_target(target, _protected_paths(root, config))
-    with mkdocs_messages() as errors, _source_date(now):
+    with mkdocs_messages() as errors, _source_date(now), fewer_collections():
         try:
             with _build_lock(target):
                 _recover_and_clean(target)
