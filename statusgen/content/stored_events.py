@@ -17,7 +17,6 @@ import dataclasses
 import enum
 import functools
 import hashlib
-import importlib.metadata
 import operator
 import sys
 import types
@@ -27,7 +26,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import frontmatter
 import orjson
+import yaml
 
 from statusgen.core.model import Incident, Maintenance
 from statusgen.core.stored import StoredTexts, cache_file
@@ -89,16 +90,14 @@ def decode_event(stored: str) -> Incident | Maintenance:
 @functools.cache
 def _code_version() -> str:
     """What parsing depends on besides its inputs: the code of the content and core
-    packages, the YAML and frontmatter libraries and Python itself."""
+    packages and of python-frontmatter, PyYAML's version and Python's."""
+    statusgen = Path(__file__).parent.parent
+    folders = [statusgen / "content", statusgen / "core", Path(frontmatter.__file__).parent]
     digest = hashlib.sha256()
-    for package in ("content", "core"):
-        for module in sorted((Path(__file__).parent.parent / package).glob("*.py")):
+    for folder in folders:
+        for module in sorted(folder.glob("*.py")):
             digest.update(module.read_bytes())
-    libraries = [f"{name} {importlib.metadata.version(name)}" for name in _LIBRARIES]
-    return f"{digest.hexdigest()} {libraries} python {sys.version}"
-
-
-_LIBRARIES = ("PyYAML", "python-frontmatter")
+    return f"{digest.hexdigest()} PyYAML {yaml.__version__} Python {sys.version}"
 
 
 def _same(value: Any) -> Any:
