@@ -307,16 +307,7 @@ def read_site(
             stamp = parsed.stamp(folder, path)
         event = parsed.get(path, stamp) if parsed is not None and stamp is not None else None
         if event is None:
-            data = _read(source, path, log)
-            if data is None and not log:
-                log.add(None, "cannot be read: it does not exist (a link to nothing?)")
-            text = None if data is None else decode_source(data, log)
-            if text is not None and stored is not None and not log:
-                event = stored.get(path, text)
-            if event is None and text is not None:
-                event = parse_event(text, event_id, log, component_ids, audiences)
-                if stored is not None and event is not None and not log:
-                    stored.add(path, text, event)
+            event = _read_event(source, path, log, component_ids, audiences, stored)
             if parsed is not None and stamp is not None and event is not None and not log:
                 parsed.put(path, stamp, event)
         errors.extend(log.errors)
@@ -336,6 +327,31 @@ def read_site(
     events.sort(key=lambda e: (e.first_update.at, e.id))
     site = Site(catalog=catalog, events=tuple(events), audiences=tuple(audiences or ()))
     return site, errors
+
+
+def _read_event(
+    source: ContentSource,
+    path: str,
+    log: ErrorLog,
+    component_ids: Collection[str] | None,
+    audiences: tuple[str, ...] | None,
+    stored: StoredEvents | None,
+) -> Incident | Maintenance | None:
+    """The event of one file: parsed, or as an earlier run parsed the same bytes."""
+    data = _read(source, path, log)
+    if data is None:
+        if not log:
+            log.add(None, "cannot be read: it does not exist (a link to nothing?)")
+        return None
+    if stored is not None and not log and (event := stored.get(path, data)) is not None:
+        return event  # these bytes passed decoding, the input limits and the parser
+    text = decode_source(data, log)
+    if text is None:
+        return None
+    event = parse_event(text, event_id_of(path), log, component_ids, audiences)
+    if stored is not None and event is not None and not log:
+        stored.add(path, data, event)
+    return event
 
 
 def read_catalog(source: ContentSource) -> tuple[Catalog | None, list[ContentError]]:

@@ -1,7 +1,7 @@
 """Parsed event files kept between runs, so that ``validate`` and ``build`` parse only
 the files that changed.
 
-A file's parse depends on its path, its text, the declared components and audiences,
+A file's parse depends on its path, its bytes, the declared components and audiences,
 and the code and libraries that parse it; all of them are in the key
 (:class:`~statusgen.core.stored.StoredTexts`), so a stored event is exactly what parsing
 the file again would give. Only files without any error or warning are kept: what a
@@ -50,9 +50,9 @@ class StoredEvents:
         declared = None if component_ids is None else sorted(component_ids)
         self._texts = StoredTexts(path, repr([_code_version(), declared, audiences]))
 
-    def get(self, path: str, text: str) -> Incident | Maintenance | None:
-        """The event that ``text``, the content of ``path``, parses to, if it is stored."""
-        stored = self._texts.get(f"{path}\n{text}")
+    def get(self, path: str, data: bytes) -> Incident | Maintenance | None:
+        """The event that ``data``, the content of ``path``, parses to, if it is stored."""
+        stored = self._texts.get(path.encode() + b"\n" + data)
         if stored is None:
             return None
         try:
@@ -62,9 +62,9 @@ class StoredEvents:
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None
 
-    def add(self, path: str, text: str, event: Incident | Maintenance) -> None:
-        """Keep what ``text`` (the content of ``path``, without errors) parses to."""
-        self._texts.add(f"{path}\n{text}", encode_event(event))
+    def add(self, path: str, data: bytes, event: Incident | Maintenance) -> None:
+        """Keep what ``data`` (the content of ``path``, without errors) parses to."""
+        self._texts.add(path.encode() + b"\n" + data, encode_event(event))
 
     def save(self) -> None:
         """Keep the new events, and forget those of files no recent run read (each run

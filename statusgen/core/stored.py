@@ -55,21 +55,23 @@ class StoredTexts:
         self._new: dict[str, str] = {}
         self._broken = False
 
-    def _key(self, text: str) -> str:
-        return hashlib.sha256(self._prefix + text.encode()).hexdigest()
+    def _key(self, source: str | bytes) -> str:
+        data = source.encode() if isinstance(source, str) else source
+        return hashlib.sha256(self._prefix + data).hexdigest()
 
     def load(self) -> dict[str, str]:
         if self._entries is None:
             self._entries = self._load()
         return self._entries
 
-    def get(self, text: str) -> str | None:
-        key = self._key(text)
+    def get(self, source: str | bytes) -> str | None:
+        """The result stored for ``source`` (a text, or a file's bytes), if any."""
+        key = self._key(source)
         self._used.add(key)
         return self.load().get(key)
 
-    def add(self, text: str, result: str) -> None:
-        self._new[self._key(text)] = result
+    def add(self, source: str | bytes, result: str) -> None:
+        self._new[self._key(source)] = result
 
     def used(self) -> frozenset[str]:
         return frozenset(self._used)
