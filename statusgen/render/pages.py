@@ -19,14 +19,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from jinja2.nodes import EvalContext
-from markupsafe import Markup
 
 from statusgen.content.config import DEFAULT_HISTORY_PAGE_SIZE
 from statusgen.core.model import Component, ComponentStatus, Group, Maintenance
 from statusgen.core.timestamps import isoformat
 from statusgen.render.context import RenderContext
-from statusgen.render.i18n import Language
+from statusgen.render.template_words import TemplateWords
 from statusgen.render.urls import (
     SUBSCRIBE_PATH,
     component_path,
@@ -657,32 +655,6 @@ class SitePages:
         )
 
 
-def template_gettext(language: Language) -> Callable[..., str]:
-    """The templates' ``_``: the i18n extension's (newstyle) ``gettext``, with each
-    message translated and marked safe once. Templates call it about thirty times a page,
-    mostly with a constant message, and the extension's goes through three context calls
-    and two new strings each time."""
-    marked: dict[str, Markup] = {}
-    constant: dict[str, Markup] = {}
-
-    @jinja2.pass_eval_context
-    def gettext(eval_context: EvalContext, message: str, /, **variables: Any) -> str:
-        if not eval_context.autoescape:
-            return language.gettext(message) % variables
-        if not variables and (found := constant.get(message)) is not None:
-            return found
-        safe = marked.get(message)
-        if safe is None:
-            safe = marked[message] = Markup(language.gettext(message))
-        # Always a format string, as the extension's: "%%" is "%" with or without variables.
-        result = safe % variables
-        if not variables:
-            constant[message] = result
-        return result
-
-    return gettext
-
-
 class PageRenderer:
     """Renders the pages of one :class:`RenderContext` with a Jinja2 environment whose
     loader finds the ``statusgen/`` templates (the theme's, so ``theme/`` overrides them).
@@ -706,7 +678,7 @@ class PageRenderer:
         # Added by the i18n extension, so unknown to type checkers.
         install = environment.install_gettext_translations  # type: ignore[attr-defined]
         install(context.language.translations, newstyle=True)
-        environment.globals["_"] = template_gettext(context.language)
+        TemplateWords(context.language).install(environment)
         loader = environment.loader
         assert loader is not None
         # The stylesheet is found like a template, so that theme/ can replace it too.

@@ -72,6 +72,7 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
             sorted(environment.extensions),
             str(environment.autoescape),
             getattr(environment, "newstyle_gettext", False),
+            getattr(environment, "statusgen_words", None),
             *(
                 getattr(environment, name)
                 for name in (
