@@ -102,14 +102,15 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
             raise _content_error(error, context) from None
         self.timings["outputs"] = time.perf_counter() - started
         self._check_replaced(files, config, {path for path, _ in paths} | outputs.keys())
+        # Before the generated files join: only MkDocs' own listing has theme files.
+        for file in unused_theme_files(files, config):
+            files.remove(file)
         # The outputs first: each is dropped once written, before the pages' views grow.
         for path, data in outputs.items():
             files.append(_Output(config, path, data))
         del outputs
         for path, url in paths:
             files.append(_RenderedPage(config, path, writer, url))
-        for file in unused_theme_files(files, config):
-            files.remove(file)
         return files
 
     @staticmethod
