@@ -110,8 +110,44 @@ class Promise:
 
 
 @dataclass(frozen=True, slots=True)
+class EventDetails:
+    """What only an event's own pages (and the overview's cards) show of it."""
+
+    components: tuple[AffectedComponent, ...]
+    updates: tuple[UpdateView, ...]
+    """Newest first."""
+    postmortem_html: str | None
+
+
+class LazyDetails:
+    """An event's details, made when a template first reads them, then kept.
+
+    Every page that lists an event shares its view, and the lists come before the
+    events' own pages: made with the view, the details of every event (its updates'
+    views, times and HTML) would all be held at once, most for no page."""
+
+    __slots__ = ("_details", "_pages", "_state")
+
+    def __init__(self, pages: SitePages, state: EventState) -> None:
+        self._pages = pages
+        self._state = state
+        self._details: EventDetails | None = None
+
+    def get(self) -> EventDetails:
+        if self._details is None:
+            try:
+                self._details = self._pages.event_details(self._state)
+            except AttributeError as error:
+                # Read by a template, which takes an AttributeError for an undefined
+                # value: the page would lose the event's updates without a word.
+                raise RuntimeError(f"the details of an event failed: {error}") from error
+        return self._details
+
+
+@dataclass(frozen=True, slots=True)
 class EventView:
-    """An incident or maintenance, ready to show."""
+    """An incident or maintenance, ready to show: what a list of events shows is made
+    with the view, the rest (:class:`EventDetails`) when a page first reads it."""
 
     id: str
     title: str
@@ -128,13 +164,23 @@ class EventView:
     duration: str | None
     window_start: Time | None
     window_end: Time | None
-    components: tuple[AffectedComponent, ...]
-    updates: tuple[UpdateView, ...]
-    """Newest first."""
     postmortem_url: str | None
-    postmortem_html: str | None
+    details: LazyDetails
     promise: Promise | None = None
     """Active incidents, when ``update_every`` is set."""
+
+    @property
+    def components(self) -> tuple[AffectedComponent, ...]:
+        return self.details.get().components
+
+    @property
+    def updates(self) -> tuple[UpdateView, ...]:
+        """Newest first."""
+        return self.details.get().updates
+
+    @property
+    def postmortem_html(self) -> str | None:
+        return self.details.get().postmortem_html
 
     @property
     def latest(self) -> UpdateView:
@@ -444,17 +490,6 @@ class SitePages:
     def _event_view(self, state: EventState) -> EventView:
         event = state.event
         language = self.language
-        updates = tuple(
-            UpdateView(
-                anchor=update_anchor(u),
-                status=language.label(u.status),
-                status_class=u.status.value,
-                time=self._time(u.at),
-                html=self.context.markdown.html(u.body),
-                changes=self._changes(state, index),
-            )
-            for index, u in reversed(list(enumerate(state.updates)))
-        )
         duration = None
         if state.started_at is not None and state.ended_at is not None:
             duration = language.format_duration(state.ended_at - state.started_at)
@@ -479,15 +514,34 @@ class SitePages:
             duration=duration,
             window_start=window[0] if window else None,
             window_end=window[1] if window else None,
+            postmortem_url=postmortem_path(state.id) if event.postmortem else None,
+            details=LazyDetails(self, state),
+            promise=promise,
+        )
+
+    def event_details(self, state: EventState) -> EventDetails:
+        """What the event's own pages show besides its view (:class:`LazyDetails`)."""
+        event = state.event
+        language = self.language
+        updates = tuple(
+            UpdateView(
+                anchor=update_anchor(u),
+                status=language.label(u.status),
+                status_class=u.status.value,
+                time=self._time(u.at),
+                html=self.context.markdown.html(u.body),
+                changes=self._changes(state, index),
+            )
+            for index, u in reversed(list(enumerate(state.updates)))
+        )
+        return EventDetails(
             components=tuple(
                 self._affected(state, cid, joined) for cid, joined in state.joined.items()
             ),
             updates=updates,
-            postmortem_url=postmortem_path(state.id) if event.postmortem else None,
             postmortem_html=self.context.markdown.html(event.postmortem)
             if event.postmortem
             else None,
-            promise=promise,
         )
 
     def _affected(self, state: EventState, cid: str, joined: datetime) -> AffectedComponent:
