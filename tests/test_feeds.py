@@ -23,7 +23,7 @@ import pytest
 from statusgen.content.config import read_site_config
 from statusgen.content.loader import load_site
 from statusgen.render.context import RenderContext
-from statusgen.render.feeds import render_feeds
+from statusgen.render.feeds import FeedBuilder, render_feeds
 from statusgen.render.i18n import Language
 from statusgen.state.page import derive
 from tests.browser import PROJECT, build_example
@@ -400,6 +400,48 @@ def test_text_is_escaped_and_markdown_rendered(make_repo: RepoWriter) -> None:
         assert "<strong>fail</strong>" in entry.summary
         assert "<code>&lt;503&gt;</code> &amp; retries" in entry.summary
     assert ET.fromstring(feeds["feed.atom"]).findtext(f"{ATOM}subtitle") == "Status of <things>"
+
+
+def feedgen_writes(context: RenderContext) -> dict[str, bytes]:
+    """Every Atom and RSS feed as feedgen writes it with its entries added to it: what
+    the feeds' bytes, written once an entry, must be."""
+    builder = FeedBuilder(context)
+    files = {}
+    for feed in [builder.site_feed(), *builder.component_feeds()]:
+        generator = builder._generator(feed)
+        for entry in feed.entries:
+            generator.add_entry(FeedBuilder(context)._feedgen_entry(entry), order="append")
+        for name, media_type, write in (
+            ("feed.atom", "application/atom+xml", generator.atom_str),
+            ("feed.rss", "application/rss+xml", generator.rss_str),
+        ):
+            path = f"{feed.path}{name}"
+            generator.link(href=builder.base + path, rel="self", type=media_type, replace=True)
+            generator.link(href=feed.home, rel="alternate", type="text/html")
+            files[path] = bytes(write(pretty=True))
+    return files
+
+
+def test_entries_written_once_give_feedgen_s_bytes(make_repo: RepoWriter) -> None:
+    # Markup, a CDATA end (RSS content is CDATA), non-ASCII text, code blocks (text
+    # with new lines and indents), an update without text, and a component without any.
+    text = "Ünïcode, `<code>` & a CDATA end ]]> here.\n\n    indented\n    code\n"
+    files = {
+        f"2026-11-{day:02d}-{kind}.md": (
+            f"---\ntitle: Errors & <timeouts> {day} ]]>\nimpact: minor\n"
+            f"components: [{'api, webhooks' if day % 2 else 'webhooks'}]\n---\n\n"
+            f"## 2026-11-{day:02d} 09:00 UTC — investigating\n{text if kind == 'a' else ''}\n"
+            f"## 2026-11-{day:02d} 10:00 UTC — resolved\nFixed ☃.\n"
+        )
+        for day in range(1, 25)
+        for kind in ("a", "b")
+    }
+    context = context_of(make_repo(files))
+    written = render_feeds(context)
+    expected = feedgen_writes(context)
+    assert {path: written[path] for path in expected} == expected
+    assert expected["components/webhooks/feed.rss"].count(b"<item>") == 96
+    assert b"<entry>" not in expected["components/dashboard/feed.atom"]
 
 
 def test_the_language_is_declared(make_repo: RepoWriter) -> None:

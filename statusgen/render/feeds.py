@@ -9,7 +9,6 @@ feed's own ``updated`` is its newest entry's), never the clock.
 
 from __future__ import annotations
 
-import copy
 import heapq
 import itertools
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from typing import Any
 
 import feedgen.entry
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from statusgen.core.model import Maintenance
 from statusgen.core.timestamps import isoformat
@@ -31,6 +31,13 @@ from statusgen.state.events import EventState
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
+_ATOM_END = b"</feed>\n"
+_RSS_END = b"  </channel>\n</rss>\n"
+_RSS_NAMESPACES = {
+    # feedgen's, on the root of every RSS feed
+    "atom": "http://www.w3.org/2005/Atom",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,22 +225,33 @@ class FeedBuilder:
 
     def atom_and_rss(self, feed: Feed) -> dict[str, bytes]:
         """The feed as Atom (RFC 4287) and as RSS 2.0 (with an ``atom:link`` to itself),
-        by path. One generator writes both (its entries are the costly part); only the
-        link to itself differs."""
+        by path. One generator writes both; only the link to itself differs.
+
+        feedgen writes a feed's entries last, each an element of its own under the feed
+        (Atom) or its channel (RSS), and lxml indents each element by its depth alone:
+        a feed's bytes are those of the feed without entries with each entry's bytes
+        inserted before the closing tags. Each entry is written once
+        (:class:`_SharedEntry`) for every feed it is in."""
         generator = self._generator(feed)
+        entries = [self._feedgen_entry(entry) for entry in feed.entries]
         files = {}
-        for name, media_type, write in (
-            ("feed.atom", ATOM_TYPE, generator.atom_str),
-            ("feed.rss", RSS_TYPE, generator.rss_str),
+        for name, media_type, write, end, entry_bytes in (
+            ("feed.atom", ATOM_TYPE, generator.atom_str, _ATOM_END, _SharedEntry.atom_bytes),
+            ("feed.rss", RSS_TYPE, generator.rss_str, _RSS_END, _SharedEntry.rss_bytes),
         ):
             path = f"{feed.path}{name}"
             generator.link(href=self.base + path, rel="self", type=media_type, replace=True)
             # Last, because RSS takes its one channel link from the last alternate link.
             generator.link(href=feed.home, rel="alternate", type="text/html")
-            files[path] = bytes(write(pretty=True))
+            empty = bytes(write(pretty=True))
+            assert empty.endswith(end), empty[-40:]
+            body = b"".join(entry_bytes(entry) for entry in entries)
+            files[path] = empty[: -len(end)] + body + end
         return files
 
     def _generator(self, feed: Feed) -> Any:
+        """A feedgen generator with the feed's own fields (its entries are added as
+        bytes, :meth:`atom_and_rss`)."""
         generator = FeedGenerator()
         generator.id(feed.home)
         generator.title(feed.title)
@@ -244,8 +262,6 @@ class FeedBuilder:
         # bytes of a rebuild that changed nothing.
         generator.updated(feed.updated)
         generator.generator("statusgen")
-        for entry in feed.entries:
-            generator.add_entry(self._feedgen_entry(entry), order="append")
         return generator
 
     def _feedgen_entry(self, entry: FeedEntry) -> _SharedEntry:
@@ -287,30 +303,41 @@ class FeedBuilder:
 
 
 class _SharedEntry(feedgen.entry.FeedEntry):  # type: ignore[misc]
-    """A feedgen entry in several feeds, whose XML elements are built once.
+    """A feedgen entry in several feeds, whose Atom and RSS bytes are written once.
 
-    feedgen builds an entry's Atom and RSS elements again each time it writes a feed,
-    which is most of its time; an update is in the site's feed and in each of its
-    components'. Each feed gets a copy of the elements built the first time (lxml
-    moves an element into its new parent: one element cannot be in two trees; copying
-    an lxml element copies its whole subtree), so that every feed has the bytes feedgen
-    would write.
+    feedgen builds an entry's elements again each time it writes a feed, which is most
+    of its time, and an update is in the site's feed and in each of its components'.
+    Each format's element is built once, under a parent of the depth it has in a feed
+    (Atom's ``feed``; RSS's ``rss`` with feedgen's namespaces, then ``channel``), and
+    written out there, to the bytes it has in every feed.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._atom: Any = None
-        self._rss: Any = None
+        self._atom: bytes | None = None
+        self._rss: bytes | None = None
 
-    def atom_entry(self, extensions: bool = True) -> Any:
+    def atom_bytes(self) -> bytes:
         if self._atom is None:
-            self._atom = super().atom_entry(extensions)
-        return copy.copy(self._atom)
+            feed = etree.Element("feed")
+            feed.append(self.atom_entry())
+            self._atom = _inner(feed, b"<feed>\n", _ATOM_END)
+        return self._atom
 
-    def rss_entry(self, extensions: bool = True) -> Any:
+    def rss_bytes(self) -> bytes:
         if self._rss is None:
-            self._rss = super().rss_entry(extensions)
-        return copy.copy(self._rss)
+            rss = etree.Element("rss", nsmap=_RSS_NAMESPACES)
+            etree.SubElement(rss, "channel").append(self.rss_entry())
+            self._rss = _inner(rss, b"<channel>\n", _RSS_END)
+        return self._rss
+
+
+def _inner(parent: Any, start: bytes, end: bytes) -> bytes:
+    """The bytes of ``parent``'s one entry, written as feedgen writes a feed (indented,
+    UTF-8): what follows ``start`` and precedes ``end``."""
+    data: bytes = etree.tostring(parent, pretty_print=True, encoding="UTF-8")
+    assert data.endswith(end), data[-40:]
+    return data[data.index(start) + len(start) : -len(end)]
 
 
 def _items(state: EventState) -> tuple[_Item, ...]:
