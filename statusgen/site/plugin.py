@@ -29,7 +29,6 @@ from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.core.timestamps import TimestampError, parse_timestamp
 from statusgen.render.context import RenderContext
 from statusgen.render.markup import MarkupError
-from statusgen.render.outputs import render_outputs
 from statusgen.render.pages import TEMPLATES_DIR, PageRenderer
 from statusgen.site.assembly import (
     NO_DOCS_DIR,
@@ -96,6 +95,10 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         self.timings["pages"] = time.perf_counter() - started
         writer.start()
         started = time.perf_counter()
+        # Imported only now: feedgen, lxml and icalendar take 60-70 ms to import, which
+        # the build then spends while the page worker, if there is one, writes pages.
+        from statusgen.render.outputs import render_outputs
+
         try:
             outputs = render_outputs(context) | {"sitemap.xml": renderer.sitemap(written)}
         except MarkupError as error:
