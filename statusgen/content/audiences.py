@@ -14,7 +14,7 @@ import yaml
 
 from statusgen.content.yamlnodes import Entry, is_null, kind, line_of, scalar_text
 from statusgen.core.errors import ErrorLog, did_you_mean
-from statusgen.core.model import Audiences
+from statusgen.core.model import EVERYONE, Audiences
 
 DECLARATION_EXAMPLE = "plugins: [{statusgen: {audiences: [internal]}}]"
 
@@ -43,7 +43,7 @@ def read_audiences_key(
     ``declared`` is None when mkdocs.yml could not be read: names are then not checked.
     """
     if entry is None:
-        return frozenset()
+        return EVERYONE
     node = entry.value
     if not isinstance(node, yaml.SequenceNode) or is_null(node):
         what = "nothing" if is_null(node) else kind(node)

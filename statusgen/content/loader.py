@@ -270,7 +270,6 @@ def read_site(
     component_ids = None if catalog is None else {c.id for c in catalog.components}
     if parsed is not None:
         parsed.use(component_ids, audiences)
-    stored = None if cache is None else StoredEvents(cache, component_ids, audiences)
 
     events: list[Incident | Maintenance] = []
     first_path_of_id: dict[str, str] = {}
@@ -287,6 +286,7 @@ def read_site(
             ContentError(shown.as_posix(), None, f"cannot be read: {error.strerror or error}")
         )
         paths = []
+    stored = None if cache is None else StoredEvents(cache, component_ids, audiences, paths)
     for path in paths:
         log = ErrorLog(path)
         event_id = event_id_of(path)

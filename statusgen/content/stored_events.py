@@ -3,8 +3,9 @@ the files that changed.
 
 A file's parse depends on its path, its bytes, the declared components and audiences,
 and the code and libraries that parse it; all of them are in the key
-(:class:`~statusgen.core.stored.StoredTexts`), so a stored event is exactly what parsing
-the file again would give. Only files without any error or warning are kept: what a
+(:class:`~statusgen.core.stored.StoredTexts`) or, for the bytes, checked against the
+hash stored with the event, so a stored event is exactly what parsing the file again
+would give. Only files without any error or warning are kept: what a
 file with errors reports depends on the files before it, and is said anew each time.
 
 Events are stored as JSON built from the model's own field types (no pickle: what is
@@ -21,7 +22,7 @@ import operator
 import sys
 import types
 import typing
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ import frontmatter
 import orjson
 import yaml
 
-from statusgen.core.model import Incident, Maintenance
+from statusgen.core.model import EVERYONE, Incident, Maintenance
 from statusgen.core.stored import StoredTexts, cache_file
 
 _Convert = Callable[[Any], Any]
@@ -42,21 +43,42 @@ def events_cache_file(root: Path) -> Path:
 
 
 class StoredEvents:
-    """The parsed files of one repository, under its declared components and audiences."""
+    """The parsed files of one repository, under its declared components and audiences.
+
+    A file is stored by its path, with the hash of the bytes it had: an edited file
+    replaces its entry rather than adding one. ``paths`` are the files a run will ask
+    for, in that order; their entries are read a batch at a time, so that a run never
+    holds every stored event's text at once (30,000 of them are 45 MB).
+    """
+
+    BATCH = 500
+    """Files whose entries one query reads."""
 
     def __init__(
-        self, path: Path, component_ids: Collection[str] | None, audiences: object
+        self,
+        path: Path,
+        component_ids: Collection[str] | None,
+        audiences: object,
+        paths: Sequence[str],
     ) -> None:
         declared = None if component_ids is None else sorted(component_ids)
         self._texts = StoredTexts(path, repr([_code_version(), declared, audiences]))
+        self._paths = paths
+        self._position = {p: number for number, p in enumerate(paths)}
+        self._batch: dict[str, str | None] = {}
 
     def get(self, path: str, data: bytes) -> Incident | Maintenance | None:
         """The event that ``data``, the content of ``path``, parses to, if it is stored."""
-        stored = self._texts.get(path.encode() + b"\n" + data)
-        if stored is None:
+        if path not in self._batch:
+            start = self._position.get(path)
+            batch = [path] if start is None else self._paths[start : start + self.BATCH]
+            self._batch = dict(zip(batch, self._texts.fetch(batch), strict=True))
+        stored = self._batch.pop(path)
+        digest = _digest(data)
+        if stored is None or not stored.startswith(digest):
             return None
         try:
-            return decode_event(stored)
+            return decode_event(stored[len(digest) :])
         # A stored value that does not decode (a file from another tool, a disk fault) is
         # a miss, never an error: the file is parsed again.
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
@@ -64,12 +86,16 @@ class StoredEvents:
 
     def add(self, path: str, data: bytes, event: Incident | Maintenance) -> None:
         """Keep what ``data`` (the content of ``path``, without errors) parses to."""
-        self._texts.add(path.encode() + b"\n" + data, encode_event(event))
+        self._texts.add(path, _digest(data) + encode_event(event))
 
     def save(self) -> None:
         """Keep the new events, and forget those of files no recent run read (each run
         reads every file)."""
         self._texts.save(prune=True)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def encode_event(event: Incident | Maintenance) -> str:
@@ -124,10 +150,9 @@ def _codec(hint: Any) -> tuple[_Convert, _Convert]:
         return (lambda items: list(map(encode, items))), (lambda items: tuple(map(decode, items)))
     if origin is frozenset:
         encode, decode = _codec(arguments[0])
-        if decode is _same:
-            return sorted, frozenset
+        # An empty set is the model's one empty set, as the parser gives it.
         return (lambda items: sorted(map(encode, items))), (
-            lambda items: frozenset(map(decode, items))
+            lambda items: frozenset(map(decode, items)) if items else EVERYONE
         )
     if origin is Mapping and arguments[0] is str:
         encode, decode = _codec(arguments[1])

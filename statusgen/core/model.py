@@ -166,6 +166,15 @@ class Catalog:
         return tuple(c for c in self.components if c.group == group_id)
 
 
+_NOTHING: Mapping[str, ComponentStatus] = MappingProxyType({})
+
+
+def _read_only(mapping: Mapping[str, ComponentStatus]) -> Mapping[str, ComponentStatus]:
+    """A read-only copy of ``mapping``; the empty ones are one shared object (most
+    updates change no component: 90,000 empty copies took 9 MB)."""
+    return MappingProxyType(dict(mapping)) if mapping else _NOTHING
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """A run of an update's or a postmortem's Markdown, for everyone or restricted."""
@@ -197,7 +206,7 @@ class Update:
     the incident. Empty when the update changes no component."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "changes", MappingProxyType(dict(self.changes)))
+        object.__setattr__(self, "changes", _read_only(self.changes))
 
     @property
     def body(self) -> str:
@@ -238,7 +247,7 @@ class Event:
     audiences: Audiences = EVERYONE
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "components", MappingProxyType(dict(self.components)))
+        object.__setattr__(self, "components", _read_only(self.components))
 
     @property
     def is_drill(self) -> bool:

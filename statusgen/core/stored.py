@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -52,6 +53,8 @@ class StoredTexts:
         self._prefix = hashlib.sha256(settings.encode()).digest()
         self._entries: dict[str, str] | None = None
         self._used: set[str] = set()
+        self._found: set[str] = set()
+        """The used keys that the file has."""
         self._new: dict[str, str] = {}
         self._broken = False
 
@@ -65,10 +68,36 @@ class StoredTexts:
         return self._entries
 
     def get(self, source: str | bytes) -> str | None:
-        """The result stored for ``source`` (a text, or a file's bytes), if any."""
+        """The result stored for ``source`` (a text, or a file's bytes), if any, from
+        every stored result, read at once (:meth:`load`)."""
         key = self._key(source)
         self._used.add(key)
-        return self.load().get(key)
+        found = self.load().get(key)
+        if found is not None:
+            self._found.add(key)
+        return found
+
+    def fetch(self, sources: Sequence[str | bytes]) -> list[str | None]:
+        """The results stored for ``sources``, in one query: for callers that know which
+        results they will need next, and would rather not hold every stored one."""
+        keys = [self._key(source) for source in sources]
+        self._used.update(keys)
+        found: dict[str, str] = {}
+        if keys and self.path.is_file():
+            marks = ", ".join("?" * len(keys))
+            try:
+                with contextlib.closing(self._connect()) as connection:
+                    found = dict(
+                        connection.execute(
+                            f"SELECT key, value FROM stored WHERE key IN ({marks})"
+                            " AND typeof(value) = 'text'",
+                            keys,
+                        )
+                    )
+            except (sqlite3.Error, OSError):
+                self._broken = True
+        self._found.update(found)
+        return [found.get(key) for key in keys]
 
     def add(self, source: str | bytes, result: str) -> None:
         self._new[self._key(source)] = result
@@ -99,7 +128,7 @@ class StoredTexts:
     def save(self, *, prune: bool) -> None:
         """Keep the new results; with ``prune`` (a whole run, which asked for every text
         it needs), forget the texts that no recent run used."""
-        if not self._new and (not prune or self.load().keys() <= self._used):
+        if not self._new and (not prune or self._everything_used()):
             return  # nothing to add or to forget
         try:
             if self._broken:
@@ -110,6 +139,19 @@ class StoredTexts:
         except (sqlite3.Error, OSError):
             pass  # a cache that cannot be written is only a slower next run
         self._new = {}
+
+    def _everything_used(self) -> bool:
+        """Whether this run used every stored result."""
+        if self._entries is not None:
+            return len(self._entries) == len(self._found)
+        if not self.path.is_file():
+            return not self._found
+        try:
+            with contextlib.closing(self._connect()) as connection:
+                (count,) = connection.execute("SELECT count(*) FROM stored").fetchone()
+        except (sqlite3.Error, OSError):
+            return False
+        return bool(count == len(self._found))
 
     def _write(self, connection: sqlite3.Connection, *, prune: bool) -> None:
         connection.execute(
