@@ -20,7 +20,12 @@ def test_lists_of_events_convert_none_of_their_markdown(
     converted: list[str] = []
     markdown = renderer.pages.context.markdown
     html = markdown.html
-    monkeypatch.setattr(markdown, "html", lambda text: converted.append(text) or html(text))
+
+    def watched(text: str) -> str:
+        converted.append(text)
+        return html(text)
+
+    monkeypatch.setattr(markdown, "html", watched)
     state = renderer.pages.state
     lists = [u for u in renderer.pages.urls() if u.startswith(("history/", "components/"))]
     assert len(lists) > 3

@@ -16,8 +16,13 @@ import statusgen.content.loader as loader
 from benchmarks.synthetic import write_repository
 from statusgen.content.event_file import parse_event
 from statusgen.content.loader import read_site
-from statusgen.content.stored_events import decode_event, encode_event, events_cache_file
-from statusgen.core.stored import cache_folder
+from statusgen.content.stored_events import (
+    StoredEvents,
+    decode_event,
+    encode_event,
+    events_cache_file,
+)
+from statusgen.core.stored import StoredTexts, cache_folder
 from tests.conftest import COMPONENTS_YML, RepoWriter, statusgen
 from tests.test_markdown_cache import INCIDENT
 from tests.test_site import PROJECT
@@ -175,3 +180,37 @@ def test_validate_keeps_parsed_files_unless_told_not_to(make_repo: RepoWriter) -
     result = statusgen("validate", "--root", root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not events_cache_file(root).exists()
+
+
+def test_entries_are_read_a_batch_at_a_time(
+    make_repo: RepoWriter, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {f"{n}.md": INCIDENT.replace("Errors on the API", f"Errors {n}") for n in "abcde"}
+    root = make_repo(files)
+    cache = events_cache_file(root)
+    monkeypatch.setattr(StoredEvents, "BATCH", 2)
+    first, _ = read_site(root, cache=cache)
+    parses.clear()
+    queries: list[int] = []
+    fetch = StoredTexts.fetch
+
+    def watched(self: StoredTexts, sources: Any) -> list[str | None]:
+        queries.append(len(sources))
+        return fetch(self, sources)
+
+    monkeypatch.setattr(StoredTexts, "fetch", watched)
+    second, _ = read_site(root, cache=cache)
+    assert parses == []
+    assert queries == [2, 2, 1]
+    assert repr(second) == repr(first)
+
+
+def test_an_edited_file_replaces_its_entry(make_repo: RepoWriter) -> None:
+    root = make_repo({"a.md": INCIDENT})
+    cache = events_cache_file(root)
+    path = root / "incidents" / "a.md"
+    for title in ("One", "Two", "Three", "Four"):
+        path.write_text(path.read_text().replace("title: ", f"title: {title} "))
+        assert read_site(root, cache=cache)[0] is not None
+    with sqlite3.connect(cache) as connection:
+        assert connection.execute("SELECT count(*) FROM stored").fetchone() == (1,)
