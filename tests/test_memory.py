@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from statusgen.render import outputs
+from statusgen.render.statuspage import API_PATHS, StatuspageDocuments
 from statusgen.render.urls import incident_path
 from tests.test_identical_outputs import example
 from tests.test_writer import renderer_of
@@ -39,3 +41,29 @@ def test_lists_of_events_convert_none_of_their_markdown(
     assert converted == [u.body for u in reversed(event.updates)]
     first, last = (html(u.body).encode() for u in (event.updates[-1], event.updates[0]))
     assert page.index(first) < page.index(last)
+
+
+def test_outputs_are_made_one_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build writes each output before the next is made: the API's documents (one of
+    them lists every maintenance) are made when read, and no renderer runs before the
+    previous renderer's files have been taken."""
+    context = renderer_of(example(tmp_path / "site")).pages.context
+    made: list[str] = []
+    document = StatuspageDocuments.document
+    monkeypatch.setattr(
+        StatuspageDocuments,
+        "document",
+        lambda self, path: made.append(path) or document(self, path),
+    )
+    renderers = [
+        (lambda context, renderer=renderer: made.append(renderer.__name__) or renderer(context))
+        for renderer in outputs.RENDERERS
+    ]
+    monkeypatch.setattr(outputs, "RENDERERS", tuple(renderers))
+    taken = []
+    for path, _ in outputs.each_output(context):
+        if path.startswith("api/"):
+            assert made[-1] == path  # made for this read, not before
+        taken.append(path)
+    assert made[: len(API_PATHS) + 2] == ["render_api", *API_PATHS, "render_feeds"]
+    assert dict.fromkeys(taken) == dict.fromkeys(outputs.render_outputs(context))

@@ -8,7 +8,7 @@ the renderers of a build.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import orjson
@@ -31,6 +31,26 @@ class RenderContext:
 
 
 Renderer = Callable[[RenderContext], Mapping[str, bytes]]
+
+
+class MadeWhenRead(Mapping[str, bytes]):
+    """Outputs at known paths, each made when it is read and not kept: for a renderer
+    whose files are large, so that whoever writes them one by one holds one at a time."""
+
+    def __init__(self, paths: Sequence[str], make: Callable[[str], bytes]) -> None:
+        self._paths = paths
+        self._make = make
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self._paths:
+            raise KeyError(path)
+        return self._make(path)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 def json_bytes(document: object) -> bytes:

@@ -86,7 +86,19 @@ class _Item:
     events by id, so that the order never depends on how the input was listed."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "order", (self.at, self.index is None, self.state.id))
+        object.__setattr__(self, "order", _order(self.state, self.index, self.at))
+
+
+def _order(state: EventState, index: int | None, at: datetime) -> tuple[datetime, bool, str]:
+    return (at, index is None, state.id)
+
+
+def _newest(state: EventState) -> tuple[datetime, bool, str]:
+    """The order of an event's newest entry (the last of :func:`_items`): its
+    postmortem's, else its latest update's (updates are oldest first)."""
+    if state.event.postmortem:
+        return _order(state, None, state.updated_at + POSTMORTEM_DELAY)
+    return _order(state, len(state.updates) - 1, state.updated_at)
 
 
 def render_feeds(context: RenderContext) -> dict[str, bytes]:
@@ -152,9 +164,14 @@ class FeedBuilder:
     def _feed(
         self, path: str, title: str, description: str, home: str, events: Iterable[EventState]
     ) -> Feed:
+        count = self.context.config.feed_length
+        # The newest entries of the feed are among the entries of the events whose
+        # newest entries are the newest (an event's newest entry comes before all those
+        # of the events after it): only theirs are made, not every event's.
+        newest = heapq.nlargest(count, events, key=_newest)
         items = heapq.nlargest(
-            self.context.config.feed_length,
-            itertools.chain.from_iterable(map(self._event_items, events)),
+            count,
+            itertools.chain.from_iterable(map(self._event_items, newest)),
             key=attrgetter("order"),
         )
         entries = tuple(self._entry(item) for item in items)

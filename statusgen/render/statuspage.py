@@ -8,6 +8,7 @@ clients fail on a missing key. Ids are statusgen's own component and incident id
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time
 from functools import cached_property
 from typing import Any
@@ -57,34 +58,33 @@ class StatuspageDocuments:
 
     def all(self) -> dict[str, JSON]:
         """Every document, by its path relative to the site root."""
-        incidents = list(self.state.incidents)
-        maintenances = list(self.state.maintenances)
-        unresolved = [self.incident(e) for e in self.state.active_incidents]
-        upcoming = [self.incident(e) for e in self.state.upcoming_maintenances]
-        active = [self.incident(e) for e in self.state.maintenances_in_progress]
-        recent = [
+        return {path: self.document(path) for path in API_PATHS}
+
+    def document(self, path: str) -> JSON:
+        """The document at ``path``, one of :data:`API_PATHS`, made alone."""
+        state = self.state
+        listed = self._events_document
+        makers: tuple[Callable[[], JSON], ...] = (
+            self.summary,
+            lambda: self._page_document(status=self._status()),
+            lambda: self._page_document(components=self._components),
+            lambda: self._page_document(incidents=self._recent()),
+            lambda: listed("incidents", state.active_incidents),
+            lambda: listed("scheduled_maintenances", state.maintenances),
+            lambda: listed("scheduled_maintenances", state.upcoming_maintenances),
+            lambda: listed("scheduled_maintenances", state.maintenances_in_progress),
+        )
+        return dict(zip(API_PATHS, makers, strict=True))[path]()
+
+    def _recent(self) -> list[JSON]:
+        return [
             self.incident(e)
-            for index, e in enumerate(incidents)
+            for index, e in enumerate(self.state.incidents)
             if index < RECENT_LIMIT or e.is_active
         ]
-        return dict(
-            zip(
-                API_PATHS,
-                (
-                    self.summary(),
-                    self._page_document(status=self._status()),
-                    self._page_document(components=self._components),
-                    self._page_document(incidents=recent),
-                    self._page_document(incidents=unresolved),
-                    self._page_document(
-                        scheduled_maintenances=[self.incident(e) for e in maintenances]
-                    ),
-                    self._page_document(scheduled_maintenances=upcoming),
-                    self._page_document(scheduled_maintenances=active),
-                ),
-                strict=True,
-            )
-        )
+
+    def _events_document(self, key: str, events: Iterable[EventState]) -> JSON:
+        return self._page_document(**{key: [self.incident(e) for e in events]})
 
     def summary(self) -> JSON:
         """``summary.json``: components, unresolved incidents, upcoming and active maintenance."""

@@ -10,6 +10,7 @@ Material's bundle or web fonts: a status page must load fast and from its own ho
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import time
@@ -97,21 +98,27 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         started = time.perf_counter()
         # Imported only now: feedgen, lxml and icalendar take 60-70 ms to import, which
         # the build then spends while the page worker, if there is one, writes pages.
-        from statusgen.render.outputs import render_outputs
+        from statusgen.render.outputs import each_output
 
+        site_dir = Path(config.site_dir)
+        outputs = []
         try:
-            outputs = render_outputs(context) | {"sitemap.xml": renderer.sitemap(written)}
+            # Each output is written as it is made, and dropped: the site folder is
+            # empty (MkDocs cleans it before listing the files), and the largest ones
+            # (the API's list of every maintenance) never wait for the others.
+            made = each_output(context)
+            for path, data in itertools.chain(made, [("sitemap.xml", renderer.sitemap(written))]):
+                _write(site_dir / path, data)
+                outputs.append(path)
         except MarkupError as error:
             raise _content_error(error, context) from None
         self.timings["outputs"] = time.perf_counter() - started
-        self._check_replaced(files, config, {path for path, _ in paths} | outputs.keys())
+        self._check_replaced(files, config, {path for path, _ in paths} | set(outputs))
         # Before the generated files join: only MkDocs' own listing has theme files.
         for file in unused_theme_files(files, config):
             files.remove(file)
-        # The outputs first: each is dropped once written, before the pages' views grow.
-        for path, data in outputs.items():
-            files.append(_Output(config, path, data))
-        del outputs
+        for path in outputs:
+            files.append(_Output(config, path))
         for path, url in paths:
             files.append(_RenderedPage(config, path, writer, url))
         return files
@@ -211,22 +218,20 @@ class _RenderedPage(_Generated):
 
 
 class _Output(_Generated):
-    """A feed, calendar, badge or API document, whose bytes are dropped once written."""
+    """A feed, calendar, badge or API document, written when it was made (in
+    ``on_files``), before MkDocs copies any file."""
 
-    def __init__(self, config: MkDocsConfig, path: str, data: bytes) -> None:
-        super().__init__(config, path)
-        self._data: bytes | None = data
-
-    @property  # type: ignore[misc]  # read-only, and only until written
+    @property  # type: ignore[misc]  # read-only: the file written
     def content_bytes(self) -> bytes:
-        assert self._data is not None, f"{self.dest_uri} was written already"
-        return self._data
+        return Path(self.abs_dest_path).read_bytes()
 
     def copy_file(self, dirty: bool = False) -> None:
-        output = Path(self.abs_dest_path)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(self.content_bytes)
-        self._data = None
+        pass  # written already
+
+
+def _write(output: Path, data: bytes) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
 
 
 def _content_error(error: MarkupError, context: RenderContext) -> PluginError:
