@@ -9,7 +9,7 @@ so that another generator could render the same pages.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, partial
@@ -709,6 +709,13 @@ class SitePages:
         )
 
 
+def _flat_globals(
+    environment: jinja2.Environment, overlay: MutableMapping[str, Any] | None
+) -> MutableMapping[str, Any]:
+    """A template's globals: the environment's, then its own (``make_globals``)."""
+    return {**environment.globals, **(overlay or {})}
+
+
 class PageRenderer:
     """Renders the pages of one :class:`RenderContext` with a Jinja2 environment whose
     loader finds the ``statusgen/`` templates (the theme's, so ``theme/`` overrides them).
@@ -733,6 +740,12 @@ class PageRenderer:
         install = environment.install_gettext_translations  # type: ignore[attr-defined]
         install(context.language.translations, newstyle=True)
         TemplateWords(context.language).install(environment)
+        # Every global is set now, before any template is loaded: each template takes a
+        # plain copy of them instead of Jinja's ChainMap over the environment's, which
+        # each render, include and import copies or lists again in Python (a tenth of an
+        # incident page). A global set on the environment later would reach only the
+        # templates loaded after it.
+        environment.make_globals = partial(_flat_globals, environment)  # type: ignore[method-assign]
         loader = environment.loader
         assert loader is not None
         # The stylesheet is found like a template, so that theme/ can replace it too.
