@@ -13,11 +13,13 @@ from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from benchmarks.run import serving, wait_for
 from statusgen.content.loader import load_site
 from statusgen.core.errors import StatusgenError
+from statusgen.site.assembly import ThemeLoader
 from statusgen.site.build import build_site
 from statusgen.site.serve import FINGERPRINT_PATH, RELOAD_SCRIPT_PATH, Preview
 from tests.conftest import RepoWriter, statusgen
@@ -194,6 +196,30 @@ def test_hand_written_pages_keep_what_they_load(make_repo: RepoWriter, search: b
     assert not list(site.rglob("*.map"))
     assert bool(list(site.glob("assets/javascripts/lunr/*"))) is search
     assert bool(list(site.glob("assets/javascripts/workers/search.*.js"))) is search
+
+
+def test_the_theme_is_listed_without_its_hidden_folders(tmp_path: Path) -> None:
+    """What MkDocs copies from the theme is what it lists, less any path with a part
+    that starts with a dot: those folders need not be walked at all."""
+    first, second = tmp_path / "custom", tmp_path / "vendor"
+    for path in [
+        "custom/a.css",
+        "custom/.hidden.css",
+        "custom/sub/b.js",
+        "vendor/sub/b.js",
+        "vendor/.icons/material/x.svg",
+        "vendor/sub/.cache/y.txt",
+        "vendor/sub/deep/c.txt",
+    ]:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("x", encoding="utf-8")
+    folders = [str(first), str(second)]
+    everything = jinja2.FileSystemLoader(folders).list_templates()
+    listed = ThemeLoader(folders).list_templates()
+    assert listed == [
+        p for p in everything if not any(part[0] == "." for part in p.split("/")[:-1])
+    ]
+    assert listed == [".hidden.css", "a.css", "sub/b.js", "sub/deep/c.txt"]
 
 
 def test_navigation_has_a_handful_of_links(example_site: Path) -> None:
