@@ -103,6 +103,20 @@ def test_texts_no_recent_build_used_are_forgotten(tmp_path: Path) -> None:
     assert list(stored(cache).values()) == [MarkdownRenderer().html(TEXT)]
 
 
+def test_texts_another_process_used_are_kept(tmp_path: Path) -> None:
+    """The page worker's texts (site/writer.py) count as used by the build that saves."""
+    cache = tmp_path / "markdown.sqlite"
+    first = MarkdownRenderer(cache=cache)
+    first.html(TEXT), first.html(OTHER)
+    first.save(prune=True)
+    for _ in range(StoredTexts.KEPT_RUNS + 1):
+        build, worker = MarkdownRenderer(cache=cache), MarkdownRenderer(cache=cache)
+        build.html(TEXT), worker.html(OTHER)
+        build.take_over(worker.handover())
+        build.save(prune=True)
+    assert sorted(stored(cache).values()) == sorted(map(MarkdownRenderer().html, (TEXT, OTHER)))
+
+
 def test_builds_keep_it_in_the_user_cache_and_never_trust_one_in_the_repository(
     make_repo: RepoWriter, tmp_path: Path, user_cache: Path
 ) -> None:

@@ -4,11 +4,14 @@ flat")."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from statusgen.render import outputs
+from statusgen.render.context import RenderContext, Renderer
 from statusgen.render.statuspage import API_PATHS, StatuspageDocuments
 from statusgen.render.urls import incident_path
 from tests.test_identical_outputs import example
@@ -50,16 +53,20 @@ def test_outputs_are_made_one_at_a_time(tmp_path: Path, monkeypatch: pytest.Monk
     context = renderer_of(example(tmp_path / "site")).pages.context
     made: list[str] = []
     document = StatuspageDocuments.document
-    monkeypatch.setattr(
-        StatuspageDocuments,
-        "document",
-        lambda self, path: made.append(path) or document(self, path),
-    )
-    renderers = [
-        (lambda context, renderer=renderer: made.append(renderer.__name__) or renderer(context))
-        for renderer in outputs.RENDERERS
-    ]
-    monkeypatch.setattr(outputs, "RENDERERS", tuple(renderers))
+
+    def counted(self: StatuspageDocuments, path: str) -> dict[str, Any]:
+        made.append(path)
+        return document(self, path)
+
+    def watched(renderer: Renderer) -> Renderer:
+        def run(context: RenderContext) -> Mapping[str, bytes]:
+            made.append(renderer.__name__)
+            return renderer(context)
+
+        return run
+
+    monkeypatch.setattr(StatuspageDocuments, "document", counted)
+    monkeypatch.setattr(outputs, "RENDERERS", tuple(map(watched, outputs.RENDERERS)))
     taken = []
     for path, _ in outputs.each_output(context):
         if path.startswith("api/"):

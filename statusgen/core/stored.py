@@ -12,7 +12,8 @@ import contextlib
 import hashlib
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 
 
@@ -29,6 +30,10 @@ def cache_file(kind: str, owner: Path) -> Path:
     where ``owner`` (its configuration file, or its folder) really is."""
     site = hashlib.sha256(str(owner.resolve()).encode()).hexdigest()[:16]
     return cache_folder() / f"{kind}-{site}.sqlite"
+
+
+KEY_SIZE = hashlib.sha256().digest_size
+"""The bytes of a key: a SHA-256 digest."""
 
 
 class StoredTexts:
@@ -51,18 +56,21 @@ class StoredTexts:
     def __init__(self, path: Path, settings: str) -> None:
         self.path = path
         self._prefix = hashlib.sha256(settings.encode()).digest()
-        self._entries: dict[str, str] | None = None
-        self._used: set[str] = set()
-        self._found: set[str] = set()
+        # Keys are the digests themselves: 65 bytes an object, against 113 for hex.
+        self._entries: dict[bytes, str] | None = None
+        self._used: set[bytes] = set()
+        self._found: set[bytes] = set()
         """The used keys that the file has."""
-        self._new: dict[str, str] = {}
+        self._others: list[bytes] = []
+        """The keys that other processes used for this run (:meth:`use`)."""
+        self._new: dict[bytes, str] = {}
         self._broken = False
 
-    def _key(self, source: str | bytes) -> str:
+    def _key(self, source: str | bytes) -> bytes:
         data = source.encode() if isinstance(source, str) else source
-        return hashlib.sha256(self._prefix + data).hexdigest()
+        return hashlib.sha256(self._prefix + data).digest()
 
-    def load(self) -> dict[str, str]:
+    def load(self) -> dict[bytes, str]:
         if self._entries is None:
             self._entries = self._load()
         return self._entries
@@ -82,7 +90,7 @@ class StoredTexts:
         results they will need next, and would rather not hold every stored one."""
         keys = [self._key(source) for source in sources]
         self._used.update(keys)
-        found: dict[str, str] = {}
+        found: dict[bytes, str] = {}
         if keys and self.path.is_file():
             marks = ", ".join("?" * len(keys))
             try:
@@ -102,13 +110,22 @@ class StoredTexts:
     def add(self, source: str | bytes, result: str) -> None:
         self._new[self._key(source)] = result
 
-    def used(self) -> frozenset[str]:
-        return frozenset(self._used)
+    def used(self) -> bytes:
+        """The keys this run used, end to end: for the process that saves the run
+        (:meth:`use`), in one string rather than an object a key."""
+        return b"".join(self._used)
 
-    def use(self, keys: frozenset[str]) -> None:
-        self._used.update(keys)
+    def use(self, keys: bytes) -> None:
+        """Count as used by this run the keys another process used for it (:meth:`used`):
+        kept as they came, and read only when the run is saved."""
+        self._others.append(keys)
 
-    def _load(self) -> dict[str, str]:
+    def _other_keys(self) -> Iterator[bytes]:
+        for keys in self._others:
+            for start in range(0, len(keys), KEY_SIZE):
+                yield keys[start : start + KEY_SIZE]
+
+    def _load(self) -> dict[bytes, str]:
         """Every stored text, read at once (one query is far cheaper than one a text)."""
         if not self.path.is_file():
             return {}
@@ -143,7 +160,11 @@ class StoredTexts:
     def _everything_used(self) -> bool:
         """Whether this run used every stored result."""
         if self._entries is not None:
-            return len(self._entries) == len(self._found)
+            unused = self._entries.keys() - self._found
+            unused.difference_update(self._other_keys())
+            return not unused
+        if self._others:
+            return False  # keys used elsewhere, and no count of the distinct ones
         if not self.path.is_file():
             return not self._found
         try:
@@ -156,7 +177,7 @@ class StoredTexts:
     def _write(self, connection: sqlite3.Connection, *, prune: bool) -> None:
         connection.execute(
             "CREATE TABLE IF NOT EXISTS stored"
-            " (key TEXT PRIMARY KEY, value TEXT NOT NULL, run INTEGER NOT NULL) WITHOUT ROWID"
+            " (key BLOB PRIMARY KEY, value TEXT NOT NULL, run INTEGER NOT NULL) WITHOUT ROWID"
         )
         connection.execute("BEGIN IMMEDIATE")
         # The file's user_version counts the runs that pruned it.
@@ -170,7 +191,7 @@ class StoredTexts:
         if prune:
             connection.executemany(
                 "UPDATE stored SET run = ? WHERE key = ?",
-                ((run, key) for key in self._used - self._new.keys()),
+                ((run, key) for key in chain(self._used - self._new.keys(), self._other_keys())),
             )
             connection.execute("DELETE FROM stored WHERE run <= ?", (run - self.KEPT_RUNS,))
             connection.execute(f"PRAGMA user_version = {int(run)}")

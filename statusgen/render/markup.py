@@ -269,16 +269,16 @@ class MarkdownRenderer:
         if self._stored is not None:
             self._stored.load()
 
-    def handover(self) -> frozenset[str]:
+    def handover(self) -> bytes:
         """For a process that renders part of a build for another: save the texts it
         converted, and return the keys of the stored texts it used, which the other
         keeps when it saves (:meth:`take_over`)."""
         if self._stored is None:
-            return frozenset()
+            return b""
         self._stored.save(prune=False)
         return self._stored.used()
 
-    def take_over(self, used: frozenset[str]) -> None:
+    def take_over(self, used: bytes) -> None:
         """Keep as used by this build the stored texts that another process used for
         it (:meth:`handover`)."""
         if self._stored is not None:

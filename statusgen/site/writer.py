@@ -46,7 +46,7 @@ worker compiles for itself, cost more than it would save."""
 class _Outcome:
     """What the worker sends back when it stops."""
 
-    markdown: frozenset[str] = frozenset()
+    markdown: bytes = b""
     """The stored Markdown texts it used (:meth:`MarkdownRenderer.handover`: it saved
     those it converted itself)."""
     content_error: ContentError | None = None
