@@ -153,10 +153,10 @@ class Language:
         """A time in UTC as the language writes it: ``Nov 28, 2026, 14:02 UTC``.
         24-hour in every language, as on Statuspage's pages: a status page is read across
         time zones and next to UTC, where a 24-hour clock is the custom (docs/site.md)."""
-        # Aware times equal as instants hash alike: the key is the instant.
-        return self._once(("moment", moment), lambda: self._format_utc(moment.astimezone(UTC)))
-
-    def _format_utc(self, moment: datetime) -> str:
+        # Not kept whole: nearly every moment of a site is an update's own, shown once or
+        # twice, and keeping each (90,000 at 30,000 incidents, 15 MB) cost more memory
+        # than the 2 us it saves; its date and its time of day are kept.
+        moment = moment.astimezone(UTC)
         time = self._once(
             ("time", moment.hour, moment.minute),  # all that "HH:mm" shows
             lambda: format_time(moment, format="HH:mm", tzinfo=UTC, locale=self.locale),

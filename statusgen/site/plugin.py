@@ -212,7 +212,9 @@ class _RenderedPage(_Generated):
 
     def copy_file(self, dirty: bool = False) -> None:
         try:
-            self._writer.write(self.dest_uri)
+            # The path it was made with (a generated file's dest_uri is the same), which
+            # MkDocs would otherwise work out and keep in each page's own dictionary.
+            self._writer.write(self.src_uri)
         except MarkupError as error:
             raise _content_error(error, self._writer.renderer.pages.context) from None
 
