@@ -156,9 +156,9 @@ def test_compiled_templates_are_kept_and_checked_against_their_source(
     footer.parent.mkdir(parents=True)
     footer.write_text("<footer>first footer</footer>\n", encoding="utf-8")
     first = build_site(root, tmp_path / "first", NOW)
+    # A folder for each language and settings that the session's builds used.
     folders = list((user_cache / "statusgen").glob("templates-*"))
-    assert len(folders) == 1
-    assert len(list(folders[0].iterdir())) >= 10
+    assert any(len(list(folder.iterdir())) >= 10 for folder in folders)
     assert "first footer" in (first.site_dir / "index.html").read_text()
     footer.write_text("<footer>second footer</footer>\n", encoding="utf-8")
     second = build_site(root, tmp_path / "second", NOW)
