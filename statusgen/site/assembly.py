@@ -8,7 +8,7 @@ import hashlib
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime
@@ -19,7 +19,6 @@ import jinja2
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
-from mkdocs.theme import Theme
 
 from statusgen.content.config import (
     DEFAULT_DOCS_DIR,
@@ -213,7 +212,8 @@ def prepare(config: MkDocsConfig, options: PluginOptions) -> None:
         # load only their own): MkDocs need not even list its thousands of files.
         ours = {str(TEMPLATES_DIR), theme.custom_dir}
         theme.dirs[:] = [folder for folder in theme.dirs if folder in ours]
-    theme.get_env = partial(_theme_environment, theme)  # type: ignore[method-assign]
+    if not isinstance(theme.get_env, partial):  # once: serve prepares each rebuild
+        theme.get_env = partial(_listing_visible_files, theme.get_env)  # type: ignore[method-assign]
 
 
 class ThemeLoader(jinja2.FileSystemLoader):
@@ -236,11 +236,13 @@ class ThemeLoader(jinja2.FileSystemLoader):
         return sorted(found)
 
 
-def _theme_environment(theme: Theme) -> jinja2.Environment:
-    """The theme's Jinja environment (``Theme.get_env``), with a :class:`ThemeLoader`
-    of the same folders."""
-    environment = Theme.get_env(theme)
-    environment.loader = ThemeLoader(theme.dirs)
+def _listing_visible_files(make: Callable[[], jinja2.Environment]) -> jinja2.Environment:
+    """The environment the theme makes (MkDocs' or ProperDocs' ``Theme.get_env``), its
+    loader a :class:`ThemeLoader` of the same folders."""
+    environment = make()
+    loader = environment.loader
+    if type(loader) is jinja2.FileSystemLoader:
+        environment.loader = ThemeLoader(loader.searchpath, loader.encoding, loader.followlinks)
     return environment
 
 
