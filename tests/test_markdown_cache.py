@@ -8,6 +8,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from statusgen.core.stored import StoredTexts
 from statusgen.core.timestamps import parse_timestamp
 from statusgen.render.markup import MarkdownRenderer
@@ -115,6 +117,23 @@ def test_texts_another_process_used_are_kept(tmp_path: Path) -> None:
         build.take_over(worker.handover())
         build.save(prune=True)
     assert sorted(stored(cache).values()) == sorted(map(MarkdownRenderer().html, (TEXT, OTHER)))
+
+
+def test_many_new_texts_are_written_before_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run with a cold cache does not hold every result it made until it saves."""
+    monkeypatch.setattr(StoredTexts, "WRITTEN_FROM", len(MarkdownRenderer().html(TEXT)))
+    cache = tmp_path / "markdown.sqlite"
+    renderer = MarkdownRenderer(cache=cache)
+    renderer.html(TEXT)
+    assert list(stored(cache).values()) == [renderer.html(TEXT)]
+    renderer.html(OTHER)
+    renderer.save(prune=True)
+    assert len(stored(cache)) == 2
+    for _ in range(StoredTexts.KEPT_RUNS):
+        MarkdownRenderer(cache=cache).save(prune=True)  # runs that used neither
+    assert stored(cache) == {}
 
 
 def test_builds_keep_it_in_the_user_cache_and_never_trust_one_in_the_repository(

@@ -49,6 +49,12 @@ class StoredTexts:
     writes nothing).
     """
 
+    WRITTEN_FROM = 8_000_000
+    """The characters of new results kept before they are written: a run that makes
+    many (30,000 files parsed with a cold cache are 45 MB) writes them a few batches at
+    a time rather than holding them all until it ends (one write a batch: a commit
+    costs tens of milliseconds on some disks)."""
+
     KEPT_RUNS = 3
     """Builds of other views (an audience's, drills shown) use some other texts: a few
     runs in turn keep each view's texts."""
@@ -64,6 +70,8 @@ class StoredTexts:
         self._others: list[bytes] = []
         """The keys that other processes used for this run (:meth:`use`)."""
         self._new: dict[bytes, str] = {}
+        self._pending = 0
+        """The characters of the new results."""
         self._broken = False
 
     def _key(self, source: str | bytes) -> bytes:
@@ -109,6 +117,9 @@ class StoredTexts:
 
     def add(self, source: str | bytes, result: str) -> None:
         self._new[self._key(source)] = result
+        self._pending += len(result)
+        if self._pending >= self.WRITTEN_FROM:
+            self.save(prune=False)
 
     def used(self) -> bytes:
         """The keys this run used, end to end: for the process that saves the run
@@ -150,12 +161,14 @@ class StoredTexts:
         try:
             if self._broken:
                 self.path.unlink(missing_ok=True)
+                self._broken = False  # and what this run writes next is kept
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.closing(self._connect()) as connection:
                 self._write(connection, prune=prune)
         except (sqlite3.Error, OSError):
             pass  # a cache that cannot be written is only a slower next run
         self._new = {}
+        self._pending = 0
 
     def _everything_used(self) -> bool:
         """Whether this run used every stored result."""
