@@ -23,8 +23,9 @@ from statusgen.content.stored_events import (
     events_cache_file,
 )
 from statusgen.core.stored import StoredTexts, cache_folder
+from statusgen.site.serve import Preview
 from tests.conftest import COMPONENTS_YML, RepoWriter, statusgen
-from tests.test_markdown_cache import INCIDENT
+from tests.test_markdown_cache import INCIDENT, MKDOCS, NOW
 from tests.test_site import PROJECT
 
 MAINTENANCE = """\
@@ -214,3 +215,20 @@ def test_an_edited_file_replaces_its_entry(make_repo: RepoWriter) -> None:
         assert read_site(root, cache=cache)[0] is not None
     with sqlite3.connect(cache) as connection:
         assert connection.execute("SELECT count(*) FROM stored").fetchone() == (1,)
+
+
+def test_serve_starts_from_what_earlier_runs_parsed(
+    make_repo: RepoWriter, parses: list[str]
+) -> None:
+    root = make_repo({"a.md": INCIDENT, "b.md": MAINTENANCE}, mkdocs=MKDOCS)
+    read_site(root, cache=events_cache_file(root))  # as validate or a build
+    parses.clear()
+    preview = Preview(root, NOW, None)
+    preview.refresh()
+    assert preview.errors == []
+    assert parses == []
+    path = root / "incidents" / "a.md"
+    path.write_text(path.read_text().replace("Errors on the API", "Slow API"))
+    preview.refresh()
+    assert parses == ["a"]
+    assert b"Slow API" in preview.respond("/")[2]
