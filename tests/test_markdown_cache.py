@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import markdown
 import pytest
 
 from statusgen.core.stored import StoredTexts
@@ -134,6 +135,34 @@ def test_many_new_texts_are_written_before_the_end(
     for _ in range(StoredTexts.KEPT_RUNS):
         MarkdownRenderer(cache=cache).save(prune=True)  # runs that used neither
     assert stored(cache) == {}
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_text_given_once_is_not_kept_and_never_converted_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    """An event's own page asks for its texts once; the same text elsewhere (a repeated
+    message) is given the same HTML without converting it again, from a cold or a warm
+    cache."""
+    cache = tmp_path / "markdown.sqlite"
+    expected = MarkdownRenderer().html(TEXT)
+    if cached:
+        warm = MarkdownRenderer(cache=cache)
+        warm.html(TEXT)
+        warm.save(prune=True)
+    converted: list[str] = []
+    convert = markdown.Markdown.convert
+
+    def counted(self: markdown.Markdown, source: str) -> str:
+        converted.append(source)
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", counted)
+    renderer = MarkdownRenderer(cache=cache)
+    assert renderer.html(TEXT) == expected  # a feed: kept for the page that follows
+    assert [renderer.html(TEXT, once=True) for _ in range(3)] == [expected] * 3
+    assert renderer._cache == {}
+    assert len(converted) == (0 if cached else 1)
 
 
 def test_builds_keep_it_in_the_user_cache_and_never_trust_one_in_the_repository(

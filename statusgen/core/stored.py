@@ -83,12 +83,18 @@ class StoredTexts:
             self._entries = self._load()
         return self._entries
 
-    def get(self, source: str | bytes) -> str | None:
+    def get(self, source: str | bytes, *, keep: bool = True) -> str | None:
         """The result stored for ``source`` (a text, or a file's bytes), if any, from
-        every stored result, read at once (:meth:`load`)."""
+        every stored result, read at once (:meth:`load`); without ``keep`` (its caller
+        will not ask again), it is dropped from them. A result asked for again after
+        that (the same text in two places) is read from the file, or from this run's
+        new results."""
         key = self._key(source)
+        entries = self.load()
+        found = entries.get(key) if keep else entries.pop(key, None)
+        if found is None and key in self._used:
+            found = self._new.get(key) or self._select([key]).get(key)
         self._used.add(key)
-        found = self.load().get(key)
         if found is not None:
             self._found.add(key)
         return found
@@ -98,22 +104,26 @@ class StoredTexts:
         results they will need next, and would rather not hold every stored one."""
         keys = [self._key(source) for source in sources]
         self._used.update(keys)
-        found: dict[bytes, str] = {}
-        if keys and self.path.is_file():
-            marks = ", ".join("?" * len(keys))
-            try:
-                with contextlib.closing(self._connect()) as connection:
-                    found = dict(
-                        connection.execute(
-                            f"SELECT key, value FROM stored WHERE key IN ({marks})"
-                            " AND typeof(value) = 'text'",
-                            keys,
-                        )
-                    )
-            except (sqlite3.Error, OSError):
-                self._broken = True
+        found = self._select(keys)
         self._found.update(found)
         return [found.get(key) for key in keys]
+
+    def _select(self, keys: Sequence[bytes]) -> dict[bytes, str]:
+        if not keys or not self.path.is_file():
+            return {}
+        marks = ", ".join("?" * len(keys))
+        try:
+            with contextlib.closing(self._connect()) as connection:
+                return dict(
+                    connection.execute(
+                        f"SELECT key, value FROM stored WHERE key IN ({marks})"
+                        " AND typeof(value) = 'text'",
+                        keys,
+                    )
+                )
+        except (sqlite3.Error, OSError):
+            self._broken = True
+            return {}
 
     def add(self, source: str | bytes, result: str) -> None:
         self._new[self._key(source)] = result

@@ -233,18 +233,26 @@ class MarkdownRenderer:
         settings = _settings(extensions, configs or {})
         self._stored = None if cache is None or settings is None else StoredTexts(cache, settings)
 
-    def html(self, text: str) -> str:
-        """The HTML of a Markdown text (empty for an empty text)."""
+    def html(self, text: str, *, once: bool = False) -> str:
+        """The HTML of a Markdown text (empty for an empty text).
+
+        A text asked for ``once`` (by an event's own page, which no other page repeats)
+        is not kept once given, so that a build does not hold the HTML of every text it
+        has written; a copy kept for an earlier caller (a feed) is given, and dropped.
+        """
         if not text.strip():
             return ""
+        if once and self._stored is not None:  # without it, the memory is the cache
+            found = self._cache.pop(text, None)
+            return self._render(text, keep=False) if found is None else found
         found = self._cache.get(text)
         if found is None:
-            found = self._cache[text] = self._render(text)
+            found = self._cache[text] = self._render(text, keep=True)
         return found
 
-    def _render(self, text: str) -> str:
+    def _render(self, text: str, *, keep: bool) -> str:
         stored = self._stored
-        if stored is not None and (found := stored.get(text)) is not None:
+        if stored is not None and (found := stored.get(text, keep=keep)) is not None:
             return found
         try:
             converted = self._converter.reset().convert(text)

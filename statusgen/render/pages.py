@@ -529,7 +529,7 @@ class SitePages:
                 status=language.label(u.status),
                 status_class=u.status.value,
                 time=self._time(u.at),
-                html=self.context.markdown.html(u.body),
+                html=self.context.markdown.html(u.body, once=True),
                 changes=self._changes(state, index),
             )
             for index, u in reversed(list(enumerate(state.updates)))
@@ -539,7 +539,7 @@ class SitePages:
                 self._affected(state, cid, joined) for cid, joined in state.joined.items()
             ),
             updates=updates,
-            postmortem_html=self.context.markdown.html(event.postmortem)
+            postmortem_html=self.context.markdown.html(event.postmortem, once=True)
             if event.postmortem
             else None,
         )
