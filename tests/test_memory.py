@@ -26,9 +26,9 @@ def test_lists_of_events_convert_none_of_their_markdown(
     markdown = renderer.pages.context.markdown
     html = markdown.html
 
-    def watched(text: str) -> str:
+    def watched(text: str, *, once: bool = False) -> str:
         converted.append(text)
-        return html(text)
+        return html(text, once=once)
 
     monkeypatch.setattr(markdown, "html", watched)
     state = renderer.pages.state
