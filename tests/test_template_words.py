@@ -17,10 +17,22 @@ TEMPLATE = (
     "{% autoescape flag %}{{ _('Overview') }}{% endautoescape %}"
 )
 VALUES = {"when": "<b>now</b>", "words": {"_": str.upper}, "flag": True}
+BINDING_TEMPLATES = {
+    "macro parameter": '{% macro m(_) %}{{ _("Today") }}{% endmacro %}{{ m("mine:{0}".format) }}',
+    "for target": '{% for _ in ["loop:{0}".format] %}{{ _("Today") }}{% endfor %}',
+    "set": '{% set _ = "set:{0}".format %}{{ _("Today") }}',
+    "with": '{% with _ = "with:{0}".format %}{{ _("Today") }}{% endwith %}',
+    "import as": '{% from "own.html" import own as _ %}{{ _("Today") }}',
+    "macro name": '{% macro _(text) %}named:{{ text }}{% endmacro %}{{ _("Today") }}',
+}
+"""Templates that bind ``_`` themselves: their ``_("Today")`` is not statusgen's."""
+OWN = {"own.html": "{% macro own(text) %}imported:{{ text }}{% endmacro %}"}
 
 
 def environment(language: Language, *, constant_words: bool) -> jinja2.Environment:
-    env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    env = jinja2.Environment(
+        autoescape=True, extensions=["jinja2.ext.i18n"], loader=jinja2.DictLoader(OWN)
+    )
     env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
     if constant_words:
         TemplateWords(language).install(env)
@@ -33,6 +45,16 @@ def test_the_same_words_as_the_i18n_extension(code: str) -> None:
     expected = environment(language, constant_words=False).from_string(TEMPLATE)
     folded = environment(language, constant_words=True).from_string(TEMPLATE)
     assert folded.render(VALUES) == expected.render(VALUES)
+
+
+@pytest.mark.parametrize("template", BINDING_TEMPLATES.values(), ids=list(BINDING_TEMPLATES))
+def test_a_template_that_binds_its_own_underscore_keeps_it(template: str) -> None:
+    language = Language("fr")
+    expected = environment(language, constant_words=False).from_string(template).render()
+    folded = environment(language, constant_words=True)
+    assert folded.from_string(template).render() == expected
+    assert "Today" in expected
+    assert CONSTANT_FILTER not in folded.compile(template, raw=True)
 
 
 def test_constant_messages_are_translated_at_compile_time() -> None:

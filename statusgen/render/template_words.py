@@ -88,10 +88,23 @@ class ConstantWords(Extension):
     """Rewrites ``_("…")`` (one string, no variables) as ``("…"|statusgen_constant_word)``
     when a template is read, so that Jinja's compiler, which evaluates a filter of a
     constant, translates it once. Jinja evaluates it again when a page is rendered if it
-    could not at compile time (an ``autoescape`` block whose setting is not constant)."""
+    could not at compile time (an ``autoescape`` block whose setting is not constant).
+
+    Only a template in which every name ``_`` is called, and none names a macro, is
+    rewritten. Any other ``_`` may bind the name in the template (a macro's or a ``call``
+    block's parameter, a ``for`` target, ``set``, ``with``, ``import … as _``, ``from …
+    import _``), and the template's ``_("…")`` would then not be statusgen's: such a
+    template is left as it is, all of it, even when its other ``_`` only is a keyword
+    argument or an attribute. The limit: a binding made by a template that includes (or
+    imports with context) this one is not seen, since Jinja passes the includer's
+    context, so the included template's ``_("…")`` are still rewritten.
+    """
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         tokens = list(stream)
+        if not _only_called(tokens):
+            yield from tokens
+            return
         index = 0
         while index < len(tokens):
             token = tokens[index]
@@ -112,3 +125,17 @@ class ConstantWords(Extension):
                 continue
             yield token
             index += 1
+
+
+def _only_called(tokens: list[Token]) -> bool:
+    """Whether every name ``_`` among ``tokens`` is followed by ``(`` and is no macro's."""
+    for index, token in enumerate(tokens):
+        if token.type != TOKEN_NAME or token.value != GETTEXT:
+            continue
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        before = tokens[index - 1] if index else None
+        if after is None or after.type != TOKEN_LPAREN:
+            return False
+        if before is not None and before.type == TOKEN_NAME and before.value == "macro":
+            return False  # {% macro _(…) %} defines the template's own _
+    return True
