@@ -116,14 +116,16 @@ def decode_event(stored: str) -> Incident | Maintenance:
 @functools.cache
 def _code_version() -> str:
     """What parsing depends on besides its inputs: the code of the content and core
-    packages and of python-frontmatter, PyYAML's version and Python's."""
+    packages and of python-frontmatter, PyYAML's version (and whether it uses libyaml)
+    and Python's."""
     statusgen = Path(__file__).parent.parent
     folders = [statusgen / "content", statusgen / "core", Path(frontmatter.__file__).parent]
     digest = hashlib.sha256()
     for folder in folders:
-        for module in sorted(folder.glob("*.py")):
+        for module in sorted(folder.rglob("*.py")):
             digest.update(module.read_bytes())
-    return f"{digest.hexdigest()} PyYAML {yaml.__version__} Python {sys.version}"
+    libyaml = getattr(yaml, "__with_libyaml__", False)
+    return f"{digest.hexdigest()} PyYAML {yaml.__version__} {libyaml} Python {sys.version}"
 
 
 def _same(value: Any) -> Any:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 def cache_folder() -> Path:
     """statusgen's folder in the user's cache folder (``$XDG_CACHE_HOME``, else
-    ``~/.cache``)."""
+    ``~/.cache``). What makes it makes it readable by its owner only: it holds what the
+    incident files say, restricted sections included."""
     home = Path(os.environ.get("XDG_CACHE_HOME", ""))
     base = home if home.is_absolute() else Path.home() / ".cache"  # relative: ignored, as XDG says
     return base / "statusgen"
@@ -34,6 +35,27 @@ def cache_file(kind: str, owner: Path) -> Path:
 
 KEY_SIZE = hashlib.sha256().digest_size
 """The bytes of a key: a SHA-256 digest."""
+
+
+def _damaged(error: sqlite3.Error | OSError) -> bool:
+    """Whether a failed query says that the file is not a store of results (corrupt,
+    not SQLite, or another layout), rather than busy or unreadable."""
+    if not isinstance(error, sqlite3.DatabaseError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return True
+    return code == sqlite3.SQLITE_ERROR and str(error).startswith("no such ")
+
+
+def _damaged_now(path: Path) -> bool:
+    """Whether the file at ``path`` is still no store of results."""
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=1)) as connection:
+            connection.execute("SELECT key, value, run FROM stored LIMIT 1").fetchall()
+    except (sqlite3.Error, OSError) as error:
+        return _damaged(error)
+    return False
 
 
 class StoredTexts:
@@ -73,6 +95,9 @@ class StoredTexts:
         self._pending = 0
         """The characters of the new results."""
         self._broken = False
+        """The file is not this store's (corrupt, another format): rebuilt when saved."""
+        self._unavailable = False
+        """A read failed (the file busy, unreadable): not asked again during this run."""
 
     def _key(self, source: str | bytes) -> bytes:
         data = source.encode() if isinstance(source, str) else source
@@ -109,7 +134,7 @@ class StoredTexts:
         return [found.get(key) for key in keys]
 
     def _select(self, keys: Sequence[bytes]) -> dict[bytes, str]:
-        if not keys or not self.path.is_file():
+        if not keys or self._unavailable or not self.path.is_file():
             return {}
         marks = ", ".join("?" * len(keys))
         try:
@@ -121,9 +146,16 @@ class StoredTexts:
                         keys,
                     )
                 )
-        except (sqlite3.Error, OSError):
-            self._broken = True
+        except (sqlite3.Error, OSError) as error:
+            self._failed(error)
             return {}
+
+    def _failed(self, error: sqlite3.Error | OSError) -> None:
+        """After a read that failed: every later one of this run would fail too (or wait
+        for a busy file again), so none is made; only a file that is not this store's
+        is rebuilt, never one that another run is using."""
+        self._unavailable = True
+        self._broken = _damaged(error)
 
     def add(self, source: str | bytes, result: str) -> None:
         self._new[self._key(source)] = result
@@ -148,15 +180,15 @@ class StoredTexts:
 
     def _load(self) -> dict[bytes, str]:
         """Every stored text, read at once (one query is far cheaper than one a text)."""
-        if not self.path.is_file():
+        if self._unavailable or not self.path.is_file():
             return {}
         try:
             with contextlib.closing(self._connect()) as connection:
                 return dict(
                     connection.execute("SELECT key, value FROM stored WHERE typeof(value) = 'text'")
                 )
-        except (sqlite3.Error, OSError):
-            self._broken = True  # rewritten from scratch when saved
+        except (sqlite3.Error, OSError) as error:
+            self._failed(error)
             return {}
 
     def _connect(self) -> sqlite3.Connection:
@@ -166,13 +198,19 @@ class StoredTexts:
     def save(self, *, prune: bool) -> None:
         """Keep the new results; with ``prune`` (a whole run, which asked for every text
         it needs), forget the texts that no recent run used."""
+        if self._unavailable and not self._broken:
+            self._new, self._pending = {}, 0
+            return  # busy or unreadable: this run does without
         if not self._new and (not prune or self._everything_used()):
             return  # nothing to add or to forget
         try:
-            if self._broken:
-                self.path.unlink(missing_ok=True)
-                self._broken = False  # and what this run writes next is kept
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Another process (the page worker, which inherited the flag) may have
+            # rebuilt it since: a file that reads well now is kept.
+            if self._broken and _damaged_now(self.path):
+                for suffix in ("", "-journal", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._broken = False  # and what this run writes next is kept
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             with contextlib.closing(self._connect()) as connection:
                 self._write(connection, prune=prune)
         except (sqlite3.Error, OSError):

@@ -97,7 +97,8 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
         key = hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
         folder = cache_folder() / f"templates-{key}"
         with suppress(OSError):  # then every dump fails, quietly
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
         super().__init__(str(folder))
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:

@@ -1,0 +1,85 @@
+"""The store of results kept between runs (core/stored.py): a file another run is using
+is left alone, and costs one wait at most; only a file that is not a store is rebuilt,
+and never after another process has rebuilt it."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from statusgen.core.stored import StoredTexts
+
+SETTINGS = "test settings"
+
+
+def filled(path: Path, texts: dict[str, str]) -> None:
+    store = StoredTexts(path, SETTINGS)
+    for source, result in texts.items():
+        store.add(source, result)
+    store.save(prune=False)
+
+
+def rows(path: Path) -> int:
+    with sqlite3.connect(path) as connection:
+        (count,) = connection.execute("SELECT count(*) FROM stored").fetchone()
+    return int(count)
+
+
+def test_a_busy_file_is_waited_for_once_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    filled(path, {f"text {n}": f"result {n}" for n in range(10)})
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    store = StoredTexts(path, SETTINGS)
+    started = time.perf_counter()
+    found = [store.fetch([f"text {n}"]) for n in range(3)]
+    store.add("new text", "new result")
+    store.save(prune=True)
+    waited = time.perf_counter() - started
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert found == [[None]] * 3  # misses: the run does without
+    assert waited < 2.5  # one timeout of 1 s, not one a query
+    assert rows(path) == 10  # neither deleted nor pruned
+    assert StoredTexts(path, SETTINGS).fetch(["text 4"]) == ["result 4"]
+
+
+def test_a_file_that_is_no_store_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with sqlite3.connect(path) as connection:  # an older layout
+        connection.execute("CREATE TABLE markdown (key TEXT, html TEXT)")
+    store = StoredTexts(path, SETTINGS)
+    assert store.fetch(["text"]) == [None]
+    store.add("text", "result")
+    store.save(prune=True)
+    assert StoredTexts(path, SETTINGS).fetch(["text"]) == ["result"]
+    path.write_bytes(b"not a database" * 100)
+    store = StoredTexts(path, SETTINGS)
+    assert store.get("text") is None
+    store.add("text", "result")
+    store.save(prune=True)
+    assert StoredTexts(path, SETTINGS).get("text") == "result"
+
+
+def test_what_another_process_rebuilt_is_not_deleted(tmp_path: Path) -> None:
+    """The page worker inherits the build's finding that the file is broken, rebuilds
+    it with its own texts; the build's save afterwards keeps them."""
+    path = tmp_path / "store.sqlite"
+    path.write_bytes(b"not a database" * 100)
+    build = StoredTexts(path, SETTINGS)
+    build.load()  # finds it broken, before the fork
+    worker = StoredTexts(path, SETTINGS)
+    worker.load()
+    worker.add("worker's text", "worker's result")
+    worker.save(prune=False)
+    build.add("build's text", "build's result")
+    build.save(prune=False)
+    again = StoredTexts(path, SETTINGS)
+    assert again.fetch(["worker's text", "build's text"]) == ["worker's result", "build's result"]
+
+
+def test_the_cache_folder_is_its_owners_only(tmp_path: Path) -> None:
+    folder = tmp_path / "statusgen"
+    filled(folder / "store.sqlite", {"text": "result"})
+    assert folder.stat().st_mode & 0o777 == 0o700
