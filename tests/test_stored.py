@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from statusgen.core.stored import StoredTexts
@@ -83,3 +84,23 @@ def test_the_cache_folder_is_its_owners_only(tmp_path: Path) -> None:
     folder = tmp_path / "statusgen"
     filled(folder / "store.sqlite", {"text": "result"})
     assert folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_result_asked_for_again_is_read_once(tmp_path: Path) -> None:
+    """A text in many places (a boilerplate "Resolved."), each asked for without keeping
+    it: read back from the file the first time it comes again, kept after that."""
+    path = tmp_path / "store.sqlite"
+    filled(path, {"Resolved.": "<p>Resolved.</p>"})
+    store = StoredTexts(path, SETTINGS)
+    store.load()
+    reads: list[int] = []
+    select = store._select
+
+    def watched(keys: Sequence[bytes]) -> dict[bytes, str]:
+        reads.append(len(keys))
+        return select(keys)
+
+    store._select = watched  # type: ignore[method-assign]
+    found = [store.get("Resolved.", keep=False) for _ in range(100)]
+    assert found == ["<p>Resolved.</p>"] * 100
+    assert reads == [1]

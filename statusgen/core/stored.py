@@ -92,6 +92,8 @@ class StoredTexts:
         self._others: list[bytes] = []
         """The keys that other processes used for this run (:meth:`use`)."""
         self._new: dict[bytes, str] = {}
+        self._again: dict[bytes, str] = {}
+        """Results asked for again after they were dropped."""
         self._pending = 0
         """The characters of the new results."""
         self._broken = False
@@ -118,7 +120,11 @@ class StoredTexts:
         entries = self.load()
         found = entries.get(key) if keep else entries.pop(key, None)
         if found is None and key in self._used:
-            found = self._new.get(key) or self._select([key]).get(key)
+            # Asked for again after it was dropped (a text in several places): kept from
+            # now on, so that a text in a thousand places costs one read, not a thousand.
+            found = self._new.get(key) or self._again.get(key) or self._select([key]).get(key)
+            if found is not None:
+                self._again[key] = found
         self._used.add(key)
         if found is not None:
             self._found.add(key)
