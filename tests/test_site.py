@@ -15,12 +15,16 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
 from benchmarks.run import serving, wait_for
 from statusgen.content.loader import load_site
 from statusgen.core.errors import StatusgenError
 from statusgen.site.assembly import ThemeLoader
 from statusgen.site.build import build_site
+from statusgen.site.plugin import NOW_VARIABLE
 from statusgen.site.serve import FINGERPRINT_PATH, RELOAD_SCRIPT_PATH, Preview
 from tests.conftest import RepoWriter, statusgen
 
@@ -293,7 +297,7 @@ def test_build_command_prints_no_banner(make_repo: RepoWriter) -> None:
     assert "end of life" not in result.stderr.lower()
     assert re.fullmatch(
         rf"Built {re.escape(str(root / 'site'))} in [\d.]+ s \(load [\d.]+, derive [\d.]+, "
-        r"pages [\d.]+, outputs [\d.]+\)",
+        r"pages [\d.]+, outputs [\d.]+, outputs written [\d.]+\)",
         result.stderr.strip(),
     ), result.stderr
 
@@ -334,6 +338,34 @@ def test_a_page_of_the_owner_cannot_silently_replace_a_generated_one(make_repo: 
         StatusgenError, match=r"statusgen: pages/index\.md would replace the generated /index\.html"
     ):
         build_site(root, root / "site", NOW)
+
+
+@pytest.mark.parametrize(
+    ("hand_written", "generated"), [("index.md", "index.html"), ("feed.atom", "feed.atom")]
+)
+def test_a_plain_mkdocs_build_refuses_a_collision_before_writing_it(
+    make_repo: RepoWriter,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    hand_written: str,
+    generated: str,
+) -> None:
+    """Under ``mkdocs build`` (no staging folder), a page's collision leaves the site
+    folder without any file; an output's leaves the output unwritten."""
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    (root / "pages" / hand_written).write_text("# Welcome\n")
+    site = root / "site"
+    monkeypatch.setenv(NOW_VARIABLE, "2026-11-30T12:00:00Z")
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site))
+    with pytest.raises(Abort):  # MkDocs' for the PluginError, which it logs
+        mkdocs_build(config)
+    message = f"statusgen: pages/{hand_written} would replace the generated /{generated}"
+    assert message in caplog.text
+    written = [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
+    if generated.endswith(".html"):
+        assert written == []
+    else:
+        assert generated not in written
 
 
 def test_history_is_paginated_newest_first(make_repo: RepoWriter) -> None:

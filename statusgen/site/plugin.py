@@ -44,6 +44,7 @@ from statusgen.site.writer import PageWriter
 SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 NOW_VARIABLE = "STATUSGEN_NOW"
 """An environment variable that sets "now" for a build run by ``mkdocs build``."""
+SITEMAP = "sitemap.xml"
 _BODY_START = re.compile(r"<body\b[^>]*>")
 
 
@@ -56,7 +57,8 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         """The status pages' renderer of the current build (set in ``on_files``)."""
         self.writer: PageWriter | None = None
         self.timings: dict[str, float] = {}
-        """Seconds spent in each phase of the last build: load, derive, pages, outputs."""
+        """Seconds spent in each phase of the last build: load, derive, pages, outputs
+        (making them) and outputs written (writing them)."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -90,6 +92,13 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         renderer = self.renderer = page_renderer(config, self.config, context)
         written = [file.url for file in files.documentation_pages()]
         paths = renderer.files()
+        # A hand-written file where a page goes fails the build before anything is
+        # written. The outputs' paths are known only as their renderers make them, so
+        # each is checked just before it is written: by then the outputs before it, and
+        # some pages, are (`statusgen build` discards its staging folder, not MkDocs).
+        hand_written = _hand_written(files, config)
+        for path in itertools.chain((path for path, _ in paths), [SITEMAP]):
+            _refuse_replacing(hand_written, path)
         # Each page is rendered when it is written, and then dropped, so that memory
         # does not grow with the site; a second process may write some (site/writer.py).
         writer = self.writer = PageWriter(renderer, Path(config.site_dir), paths)
@@ -102,19 +111,28 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
 
         site_dir = Path(config.site_dir)
         outputs = []
+        writing = 0.0
         try:
             # Each output is written as it is made, and dropped: the site folder is
             # empty (MkDocs cleans it before listing the files), and the largest ones
             # (the API's list of every maintenance) never wait for the others.
             made = each_output(context)
-            for path, data in itertools.chain(made, [("sitemap.xml", renderer.sitemap(written))]):
+            for path, data in itertools.chain(made, [(SITEMAP, renderer.sitemap(written))]):
+                _refuse_replacing(hand_written, path)
+                write_started = time.perf_counter()
                 _write(site_dir / path, data)
+                writing += time.perf_counter() - write_started
                 outputs.append(path)
         except MarkupError as error:
             raise _content_error(error, context) from None
-        self.timings["outputs"] = time.perf_counter() - started
-        self._check_replaced(files, config, {path for path, _ in paths} | set(outputs))
-        # Before the generated files join: only MkDocs' own listing has theme files.
+        self.timings["outputs"] = time.perf_counter() - started - writing
+        self.timings["outputs written"] = writing
+        generated = {path for path, _ in paths} | set(outputs)
+        # Before the generated files join: only MkDocs' own listing has theme files. A
+        # theme's file where a generated one goes (Material's sitemap.xml) is ours.
+        for file in list(files):
+            if file.dest_uri in generated:
+                files.remove(file)
         for file in unused_theme_files(files, config):
             files.remove(file)
         for path in outputs:
@@ -122,23 +140,6 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         for path, url in paths:
             files.append(_RenderedPage(config, path, writer, url))
         return files
-
-    @staticmethod
-    def _check_replaced(files: Files, config: MkDocsConfig, generated: set[str]) -> None:
-        """Refuse a hand-written file where a generated one goes; drop a theme's."""
-        docs_dir = Path(config.docs_dir)
-        for file in list(files):
-            if file.dest_uri not in generated:
-                continue
-            source = Path(file.abs_src_path or "")
-            if not source.is_relative_to(docs_dir):
-                files.remove(file)  # a theme's file (Material's sitemap.xml): ours replaces it
-                continue
-            shown = os.path.relpath(source, Path(config.config_file_path).parent)
-            raise PluginError(
-                f"statusgen: {shown} would replace the generated /{file.dest_uri}: "
-                "rename or remove it"
-            )
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.context is not None
@@ -229,6 +230,28 @@ class _Output(_Generated):
 
     def copy_file(self, dirty: bool = False) -> None:
         pass  # written already
+
+
+def _hand_written(files: Files, config: MkDocsConfig) -> dict[str, str]:
+    """The site's own files (those of its docs_dir) by published path, each named as
+    the build's messages name it (relative to the folder of ``mkdocs.yml``)."""
+    docs_dir = Path(config.docs_dir)
+    root = Path(config.config_file_path).parent
+    found = {}
+    for file in files:
+        source = Path(file.abs_src_path or "")
+        if source.is_relative_to(docs_dir):
+            found[file.dest_uri] = os.path.relpath(source, root)
+    return found
+
+
+def _refuse_replacing(hand_written: dict[str, str], path: str) -> None:
+    """Refuse a hand-written file where the generated ``path`` goes."""
+    shown = hand_written.get(path)
+    if shown is not None:
+        raise PluginError(
+            f"statusgen: {shown} would replace the generated /{path}: rename or remove it"
+        )
 
 
 def _write(output: Path, data: bytes) -> None:
