@@ -315,6 +315,91 @@ def test_feed_length_keeps_the_newest_entries(make_repo: RepoWriter) -> None:
     assert len(api.entries) == 5
 
 
+def late_entries_files() -> dict[str, str | bytes]:
+    """Seven events, five of them newer, with three entries each, than two old ones: an
+    old one's late update, and another's late resolution and postmortem, are the site's
+    three newest entries."""
+    files: dict[str, str | bytes] = {
+        "2026-11-01-late-note.md": """
+            ---
+            title: Old incident with a late note
+            impact: minor
+            components: [api]
+            ---
+
+            ## 2026-11-28 11:00 UTC — update
+            A late note.
+
+            ## 2026-11-01 09:00 UTC — resolved
+            Fixed.
+
+            ## 2026-11-01 08:00 UTC — investigating
+            Looking.
+            """,
+        "2026-11-02-late-postmortem.md": """
+            ---
+            title: Old incident resolved late
+            impact: major
+            components: [api, dashboard]
+            ---
+
+            ## 2026-11-27 20:00 UTC — resolved
+            Fixed at last.
+
+            ## 2026-11-02 08:00 UTC — investigating
+            Looking.
+
+            # Postmortem
+            What happened.
+            """,
+    }
+    components = ["api", "webhooks", "dashboard", "website", "api"]
+    for day, component in zip(range(20, 25), components, strict=True):
+        files[f"2026-11-{day}-newer.md"] = f"""
+            ---
+            title: Newer incident of the {day}th
+            impact: minor
+            components: [{component}]
+            ---
+
+            ## 2026-11-{day} 10:00 UTC — resolved
+            Fixed.
+
+            ## 2026-11-{day} 09:00 UTC — identified
+            Found.
+
+            ## 2026-11-{day} 08:00 UTC — investigating
+            Looking.
+            """
+    return files
+
+
+def test_feed_length_keeps_the_newest_entries_of_all_events(make_repo: RepoWriter) -> None:
+    """A feed shorter than the number of events holds the newest entries over every
+    event's (here, an old event's late update and postmortem before the newer events'):
+    the same as the first ``feed_length`` entries of a feed that holds them all."""
+    context = context_of(make_repo(late_entries_files()))
+    length = 3
+    short = render_feeds(replace(context, config=replace(context.config, feed_length=length)))
+    everything = render_feeds(replace(context, config=replace(context.config, feed_length=10**6)))
+
+    def ids(data: bytes) -> list[str]:
+        return [entry.id for entry in feedparser.parse(data).entries]
+
+    assert ids(everything["feed.atom"])[:length] == [
+        update_id("2026-11-01-late-note", "20261128T110000Z"),
+        f"{SITE_URL}incidents/2026-11-02-late-postmortem/postmortem/",
+        update_id("2026-11-02-late-postmortem", "20261127T200000Z"),
+    ]
+    assert len(ids(everything["feed.atom"])) == 3 + 3 + 5 * 3
+    for path in xml_paths(everything):
+        assert ids(short[path]) == ids(everything[path])[:length], path
+    dashboard = ids(short["components/dashboard/feed.atom"])
+    assert dashboard[-1] == update_id("2026-11-22-newer", "20261122T100000Z")
+    json_ids = [item["id"] for item in json.loads(short["feed.json"])["items"]]
+    assert json_ids == ids(short["feed.atom"])
+
+
 @pytest.mark.parametrize(
     ("component", "events"),
     [
