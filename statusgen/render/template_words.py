@@ -35,6 +35,9 @@ from statusgen.render.i18n import Language
 
 GETTEXT = "_"
 """The name templates call statusgen's words by."""
+WORDS_ATTRIBUTE = "statusgen_words"
+"""The environment's attribute that holds its words' fingerprint (what a compiled
+template's translated words depend on), for a cache of compiled templates."""
 CONSTANT_FILTER = "statusgen_constant_word"
 """The filter that :class:`ConstantWords` turns ``_("…")`` into (not for templates)."""
 _CALL = [TOKEN_LPAREN, TOKEN_STRING, TOKEN_RPAREN]
@@ -81,7 +84,7 @@ class TemplateWords:
         environment.filters[CONSTANT_FILTER] = self.constant
         environment.add_extension(ConstantWords)
         # Compiled templates hold translated words: a cache of them must know which.
-        environment.extend(statusgen_words=self.fingerprint)
+        environment.extend(**{WORDS_ATTRIBUTE: self.fingerprint})
 
 
 class ConstantWords(Extension):

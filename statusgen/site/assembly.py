@@ -36,6 +36,7 @@ from statusgen.render.context import RenderContext
 from statusgen.render.i18n import Language, available_languages
 from statusgen.render.markup import MarkdownRenderer
 from statusgen.render.pages import TEMPLATES_DIR, PageRenderer
+from statusgen.render.template_words import WORDS_ATTRIBUTE
 from statusgen.site.options import (
     AUDIENCE_IN_FILE,
     DRILLS_IN_FILE,
@@ -74,7 +75,7 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
             sorted(environment.extensions),
             str(environment.autoescape),
             getattr(environment, "newstyle_gettext", False),
-            getattr(environment, "statusgen_words", None),
+            getattr(environment, WORDS_ATTRIBUTE, None),
             *(
                 getattr(environment, name)
                 for name in (
