@@ -22,6 +22,7 @@ import pytest
 
 from statusgen.content.config import read_site_config
 from statusgen.content.loader import load_site
+from statusgen.render import feeds as feeds_module
 from statusgen.render.context import RenderContext
 from statusgen.render.feeds import FeedBuilder, render_feeds
 from statusgen.render.i18n import Language
@@ -527,6 +528,17 @@ def test_entries_written_once_give_feedgen_s_bytes(make_repo: RepoWriter) -> Non
     assert {path: written[path] for path in expected} == expected
     assert expected["components/webhooks/feed.rss"].count(b"<item>") == 96
     assert b"<entry>" not in expected["components/dashboard/feed.atom"]
+
+
+@pytest.mark.parametrize("end", ["_ATOM_END", "_RSS_END"])
+def test_bytes_that_cannot_take_the_entries_fail_the_build(
+    make_repo: RepoWriter, monkeypatch: pytest.MonkeyPatch, end: str
+) -> None:
+    """Entries are added before the closing tags feedgen and lxml write; were those to
+    change, the feeds would be corrupt: a RuntimeError (an assert would vanish under -O)."""
+    monkeypatch.setattr(feeds_module, end, b"</changed>\n")
+    with pytest.raises(RuntimeError, match="cannot add entries"):
+        render_feeds(context_of(make_repo(FILES)))
 
 
 def test_the_language_is_declared(make_repo: RepoWriter) -> None:

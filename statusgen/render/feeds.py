@@ -260,10 +260,9 @@ class FeedBuilder:
             generator.link(href=self.base + path, rel="self", type=media_type, replace=True)
             # Last, because RSS takes its one channel link from the last alternate link.
             generator.link(href=feed.home, rel="alternate", type="text/html")
-            empty = bytes(write(pretty=True))
-            assert empty.endswith(end), empty[-40:]
+            empty = _without_end(bytes(write(pretty=True)), end)
             body = b"".join(entry_bytes(entry) for entry in entries)
-            files[path] = empty[: -len(end)] + body + end
+            files[path] = empty + body + end
         return files
 
     def _generator(self, feed: Feed) -> Any:
@@ -352,9 +351,20 @@ class _SharedEntry(feedgen.entry.FeedEntry):  # type: ignore[misc]
 def _inner(parent: Any, start: bytes, end: bytes) -> bytes:
     """The bytes of ``parent``'s one entry, written as feedgen writes a feed (indented,
     UTF-8): what follows ``start`` and precedes ``end``."""
-    data: bytes = etree.tostring(parent, pretty_print=True, encoding="UTF-8")
-    assert data.endswith(end), data[-40:]
-    return data[data.index(start) + len(start) : -len(end)]
+    data = _without_end(etree.tostring(parent, pretty_print=True, encoding="UTF-8"), end)
+    return data[data.index(start) + len(start) :]
+
+
+def _without_end(data: bytes, end: bytes) -> bytes:
+    """``data`` without the closing tags ``end`` that a feed's (or an entry's parent's)
+    bytes end with, where entries are spliced in.
+
+    :raises RuntimeError: when they end otherwise (a feedgen or lxml that writes feeds
+        differently): splicing would write a corrupt feed.
+    """
+    if not data.endswith(end):
+        raise RuntimeError(f"feed bytes end with {data[-40:]!r}, not {end!r}: cannot add entries")
+    return data[: -len(end)]
 
 
 def _items(state: EventState) -> tuple[_Item, ...]:
