@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -244,6 +245,26 @@ def test_a_removal_deletes_only_a_folder_marked_as_a_site(tmp_path: Path) -> Non
     for folder in (unmarked, linked, marked):
         remove_site(folder)
     assert (snapshot(unmarked), snapshot(linked)) == before
+    assert not marked.exists()
+
+
+def test_two_removals_of_one_folder_leave_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build cleaning what an earlier one left may remove a folder that the earlier
+    build's removal is still deleting: the one that finds the marker gone removes the
+    folder all the same."""
+    marked = tmp_path / "marked"
+    (marked / "incidents" / "x").mkdir(parents=True)
+    (marked / SITE_MARKER).write_bytes(b"")
+    rmtree = shutil.rmtree
+
+    def with_the_other_removal(path: str) -> None:
+        rmtree(path)
+        (marked / SITE_MARKER).unlink()  # meanwhile, the other removal is done with it
+
+    monkeypatch.setattr(shutil, "rmtree", with_the_other_removal)
+    remove_site(marked)
     assert not marked.exists()
 
 

@@ -45,6 +45,9 @@ def remove_site(folder: Path) -> None:
                     Path(entry.path).unlink()
     with suppress(FileNotFoundError):
         marker.unlink()
+    # Apart: when two removals run at once, the one that finds the marker gone still
+    # removes the folder, once the other's entries are gone too.
+    with suppress(FileNotFoundError):
         folder.rmdir()
 
 
