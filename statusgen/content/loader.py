@@ -307,7 +307,7 @@ def read_site(
             stamp = parsed.stamp(folder, path)
         event = parsed.get(path, stamp) if parsed is not None and stamp is not None else None
         if event is None:
-            event = _read_event(source, path, log, component_ids, audiences, stored)
+            event = _read_event(source, path, event_id, log, component_ids, audiences, stored)
             if parsed is not None and stamp is not None and event is not None and not log:
                 parsed.put(path, stamp, event)
         errors.extend(log.errors)
@@ -332,6 +332,7 @@ def read_site(
 def _read_event(
     source: ContentSource,
     path: str,
+    event_id: str,
     log: ErrorLog,
     component_ids: Collection[str] | None,
     audiences: tuple[str, ...] | None,
@@ -348,7 +349,7 @@ def _read_event(
     text = decode_source(data, log)
     if text is None:
         return None
-    event = parse_event(text, event_id_of(path), log, component_ids, audiences)
+    event = parse_event(text, event_id, log, component_ids, audiences)
     if stored is not None and event is not None and not log:
         stored.add(path, data, event)
     return event

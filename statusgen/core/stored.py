@@ -140,17 +140,19 @@ class StoredTexts:
         return [found.get(key) for key in keys]
 
     def _select(self, keys: Sequence[bytes]) -> dict[bytes, str]:
-        if not keys or self._unavailable or not self.path.is_file():
+        if not keys:
             return {}
         marks = ", ".join("?" * len(keys))
+        return self._read(f"WHERE key IN ({marks}) AND typeof(value) = 'text'", keys)
+
+    def _read(self, where: str, parameters: Sequence[bytes] = ()) -> dict[bytes, str]:
+        """The stored results that ``where`` selects, by key; none once a read failed."""
+        if self._unavailable or not self.path.is_file():
+            return {}
         try:
             with contextlib.closing(self._connect()) as connection:
                 return dict(
-                    connection.execute(
-                        f"SELECT key, value FROM stored WHERE key IN ({marks})"
-                        " AND typeof(value) = 'text'",
-                        keys,
-                    )
+                    connection.execute(f"SELECT key, value FROM stored {where}", parameters)
                 )
         except (sqlite3.Error, OSError) as error:
             self._failed(error)
@@ -186,16 +188,7 @@ class StoredTexts:
 
     def _load(self) -> dict[bytes, str]:
         """Every stored text, read at once (one query is far cheaper than one a text)."""
-        if self._unavailable or not self.path.is_file():
-            return {}
-        try:
-            with contextlib.closing(self._connect()) as connection:
-                return dict(
-                    connection.execute("SELECT key, value FROM stored WHERE typeof(value) = 'text'")
-                )
-        except (sqlite3.Error, OSError) as error:
-            self._failed(error)
-            return {}
+        return self._read("WHERE typeof(value) = 'text'")
 
     def _connect(self) -> sqlite3.Connection:
         # Another run holding the file: wait briefly, then do without.
