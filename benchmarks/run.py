@@ -37,6 +37,7 @@ from benchmarks.baseline import write_baseline
 from benchmarks.hugo import hugo, write_hugo_site
 from benchmarks.synthetic import write_repository
 from statusgen.core.timestamps import format_timestamp
+from statusgen.site.build import staging_prefix
 
 NOW = "2026-11-01 12:00 UTC"
 KB = 1024
@@ -63,6 +64,21 @@ def _child(*arguments: str, cache: Path | None = None) -> dict[str, Any]:
     )
     document: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return document
+
+
+def _build(root: Path, site: Path, now: str, cache: Path | None = None) -> dict[str, Any]:
+    """A measured ``statusgen build``, once the site it replaced is gone.
+
+    A build removes the previous site in a process of its own and returns at once (the
+    result never waits for it). Back to back, that removal would compete with the next
+    run for the disk and the CPU, which a build on CI never does: each run here starts
+    when the previous one's removal has finished, so that runs are independent.
+    """
+    figures = _child("statusgen", str(root), str(site), now, cache=cache)
+    deadline = time.monotonic() + 600
+    while any(site.parent.glob(f"{staging_prefix(site)}*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return figures
 
 
 def _validate_seconds(root: Path, cache: Path) -> float:
@@ -105,7 +121,7 @@ def measure_size(size: int, runs: int, folder: Path) -> dict[str, Any]:
     validates = [_validate_seconds(root, folder / f"cache-validate-{size}") for _ in range(runs)]
     site = folder / f"site-{size}"
     cache = folder / f"cache-build-{size}"
-    builds = [_child("statusgen", str(root), str(site), NOW, cache=cache) for _ in range(runs)]
+    builds = [_build(root, site, NOW, cache) for _ in range(runs)]
     warm = builds[1:] or builds
     pages, files, folders, written = _written(site)
     baseline_config = write_baseline(folder / f"baseline-{size}", pages)
@@ -153,10 +169,7 @@ def measure_memory(size: int, folder: Path) -> dict[str, Any]:
     if not root.exists():
         write_repository(root, size)
     cache = folder / f"cache-memory-{size}"
-    cold, warm = (
-        _child("statusgen", str(root), str(folder / f"site-{size}"), NOW, cache=cache)
-        for _ in range(2)
-    )
+    cold, warm = (_build(root, folder / f"site-{size}", NOW, cache) for _ in range(2))
     return {
         "size": size,
         "peak_mb": max(cold["peak_mb"], warm["peak_mb"]),
@@ -256,7 +269,7 @@ def measure_first_load(folder: Path, lighthouse: bool) -> None:
     write_repository(root, 200, components=20)
     site = folder / "first-load-site"
     # Built for the present, as a deployed page is: an old page would show its warning.
-    _child("statusgen", str(root), str(site), format_timestamp(datetime.now(UTC)))
+    _build(root, site, format_timestamp(datetime.now(UTC)))
     incident = next(site.glob("incidents/*/index.html")).parent.relative_to(site).as_posix()
     incident += "/"
     weights = weigh(site, ["", incident])

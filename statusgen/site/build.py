@@ -91,7 +91,7 @@ def build_site(
         try:
             with _build_lock(target):
                 _recover_and_clean(target)
-                staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
+                staging = Path(tempfile.mkdtemp(prefix=staging_prefix(target), dir=target.parent))
                 replaced = False
                 try:
                     (staging / SITE_MARKER).write_bytes(_MARKER_TEXT)
@@ -153,7 +153,7 @@ def _check_target(target: Path, protected: list[Path]) -> None:
         )
 
 
-def _staging_prefix(target: Path) -> str:
+def staging_prefix(target: Path) -> str:
     """The names of this target's staging folders (``.site-statusgen-…``, which the
     scaffold's .gitignore ignores)."""
     return f".{target.name}-statusgen-"
@@ -185,7 +185,7 @@ def _recover_and_clean(target: Path) -> None:
     """Put back a site that a killed fallback swap left aside, then remove what killed
     builds left: staging folders and previous sites whose removal was cut short (only
     folders with statusgen's name and marker, or empty)."""
-    prefix = _staging_prefix(target)
+    prefix = staging_prefix(target)
     previous = target.with_name(f"{prefix}previous")
     if (previous / SITE_MARKER).is_file():
         # A unique name for its removal, so that no later build's folder can take it.
@@ -196,7 +196,7 @@ def _recover_and_clean(target: Path) -> None:
 
 
 def _unique_name(target: Path) -> Path:
-    return target.with_name(f"{_staging_prefix(target)}{secrets.token_hex(8)}")
+    return target.with_name(f"{staging_prefix(target)}{secrets.token_hex(8)}")
 
 
 def _replace(target: Path, staging: Path) -> None:
@@ -209,7 +209,7 @@ def _replace(target: Path, staging: Path) -> None:
     elif not _exchange(staging, target):
         # Two renames: a kill between them leaves the site aside, and the next build
         # puts it back (_recover_and_clean).
-        previous = target.with_name(f"{_staging_prefix(target)}previous")
+        previous = target.with_name(f"{staging_prefix(target)}previous")
         target.rename(previous)
         staging.rename(target)
         previous.rename(staging)
