@@ -334,7 +334,7 @@ def test_affected_components_read_like_a_recorded_statuspage_incident(
     recorded = json.loads(RECORDED.read_text(encoding="utf-8"))["incidents"][0]
     root = make_repo({"github.md": GITHUB_INCIDENT}, components=GITHUB_COMPONENTS)
     state = derive(load_site(root), datetime(2024, 9, 17, 8, tzinfo=UTC))
-    ours = StatuspageDocuments(state, read_site_config(root)).all()["api/v2/incidents.json"]
+    ours = StatuspageDocuments(state, read_site_config(root)).document("api/v2/incidents.json")
     (incident,) = ours["incidents"]
 
     assert _transitions(incident) == _transitions(recorded)
@@ -354,7 +354,7 @@ def test_a_late_joining_component_is_listed_from_the_update_that_names_it(
 ) -> None:
     root = make_repo({"api.md": UNFOLDING})
     state = derive(load_site(root), at("23:00"))
-    ours = StatuspageDocuments(state, read_site_config(root)).all()["api/v2/incidents.json"]
+    ours = StatuspageDocuments(state, read_site_config(root)).document("api/v2/incidents.json")
     (incident,) = ours["incidents"]
     assert _transitions(incident) == [
         [("API", "operational", "operational"), ("Webhooks", "operational", "major_outage")],
@@ -374,9 +374,8 @@ def test_a_late_joining_component_is_listed_from_the_update_that_names_it(
     assert [c["id"] for c in incident["components"]] == ["api", "webhooks"]
     # Before webhooks join, the incident lists only the API.
     early = derive(load_site(root), at("14:10"))
-    (incident,) = StatuspageDocuments(early, read_site_config(root)).all()["api/v2/incidents.json"][
-        "incidents"
-    ]
+    early_documents = StatuspageDocuments(early, read_site_config(root))
+    (incident,) = early_documents.document("api/v2/incidents.json")["incidents"]
     assert [c["id"] for c in incident["components"]] == ["api"]
 
 

@@ -17,6 +17,8 @@ import pytest
 
 from statusgen.content.config import read_site_config
 from statusgen.content.loader import load_site
+from statusgen.render.context import RenderContext
+from statusgen.render.outputs import render_api
 from statusgen.render.statuspage import StatuspageDocuments
 from statusgen.state.page import derive
 from tests.conftest import RepoWriter
@@ -399,9 +401,10 @@ MAINTENANCE_IDS = {
 
 
 def build(make_repo: RepoWriter, files: dict[str, str | bytes], now: datetime) -> dict[str, JSON]:
+    """Every API document as a build publishes it (``render_api``), read back."""
     root = make_repo(files)
-    state = derive(load_site(root), now)
-    return StatuspageDocuments(state, read_site_config(root)).all()
+    context = RenderContext(derive(load_site(root), now), read_site_config(root))
+    return {path: json.loads(data) for path, data in render_api(context).items()}
 
 
 @pytest.fixture
@@ -457,9 +460,10 @@ def test_schema_rejects_a_missing_key(documents: dict[str, JSON]) -> None:
 
 def test_summary_is_the_published_summary(make_repo: RepoWriter) -> None:
     root = make_repo(FILES)
-    documents = StatuspageDocuments(derive(load_site(root), NOW), read_site_config(root))
+    context = RenderContext(derive(load_site(root), NOW), read_site_config(root))
+    summary = StatuspageDocuments(context.state, context.config).summary()  # statusgen status
 
-    assert documents.summary() == documents.all()["api/v2/summary.json"]
+    assert summary == json.loads(render_api(context)["api/v2/summary.json"])
 
 
 def test_all_times_are_iso_8601_with_an_offset(documents: dict[str, JSON]) -> None:

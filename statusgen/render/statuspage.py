@@ -56,10 +56,6 @@ class StatuspageDocuments:
         self.config = config
         self._components = self._build_components()
 
-    def all(self) -> dict[str, JSON]:
-        """Every document, by its path relative to the site root."""
-        return {path: self.document(path) for path in API_PATHS}
-
     def document(self, path: str) -> JSON:
         """The document at ``path``, one of :data:`API_PATHS`, made alone."""
         state = self.state
