@@ -1,6 +1,6 @@
 """``statusgen build``: the whole site, built atomically and reproducibly.
 
-MkDocs (or ProperDocs) builds into a fresh folder beside the target, which replaces the
+MkDocs (or ProperDocs) builds into a folder beside the target, which replaces the
 target only when the build succeeded: a failed build leaves the previous site as it
 was, which matters most when the content being published is about an outage.
 
@@ -10,8 +10,10 @@ and never one holding the repository's own files. One build at a time writes int
 folder (a lock on the folder that holds it), and on Linux the new site takes the old
 one's place in a single ``renameat2(RENAME_EXCHANGE)``, so that a build killed at any
 moment leaves a whole site, the previous one or the new one. The previous site is then
-deleted by a process of its own (``site/trash.py``): the build does not wait for it,
-and the next build removes whatever a killed removal left.
+kept as the spare, which the next build writes over instead of creating every file
+anew (``site/spare.py``); a folder that is not kept is deleted by a process of its own
+(``site/trash.py``), which the build does not wait for, and the next build removes
+whatever a killed build or removal left.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from statusgen.content.loader import INCIDENTS_DIR
 from statusgen.core.collector import fewer_collections
 from statusgen.core.errors import StatusgenError
 from statusgen.site.assembly import load_mkdocs_config, mkdocs_messages
+from statusgen.site.spare import SPARE_NAME, SpareSite
 from statusgen.site.trash import SITE_MARKER, discard
 
 try:
@@ -91,12 +94,21 @@ def build_site(
         try:
             with _build_lock(target):
                 _recover_and_clean(target)
-                staging = Path(tempfile.mkdtemp(prefix=staging_prefix(target), dir=target.parent))
+                spare = SpareSite.take(spare_path(target), _unique_name(target))
+                if spare is not None:
+                    staging = spare.folder
+                else:
+                    prefix = staging_prefix(target)
+                    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+                    (staging / SITE_MARKER).write_bytes(_MARKER_TEXT)
+                plugin = config.plugins[PLUGIN_NAME]
+                plugin.spare = spare  # type: ignore[attr-defined]
                 replaced = False
                 try:
-                    (staging / SITE_MARKER).write_bytes(_MARKER_TEXT)
                     config.site_dir = str(staging)
                     mkdocs_build(config)
+                    if spare is not None:
+                        spare.sweep()
                     _replace(target, staging)
                     replaced = True
                 except MkDocsException as error:
@@ -104,9 +116,9 @@ def build_site(
                     raise StatusgenError("\n".join(errors) or str(error).strip()) from None
                 finally:
                     if not replaced:
-                        shutil.rmtree(staging, ignore_errors=True)
+                        _after_failure(staging, spare, target)
                 if staging.exists():
-                    discard(staging)  # the previous site: the new one is in place already
+                    _keep_as_spare(staging, target)  # the previous site, replaced
         except OSError as error:
             # A full disk, a folder without write access: the previous site is still there.
             raise StatusgenError(
@@ -159,6 +171,33 @@ def staging_prefix(target: Path) -> str:
     return f".{target.name}-statusgen-"
 
 
+def spare_path(target: Path) -> Path:
+    """Where the site that a build replaced waits to be written over (site/spare.py)."""
+    return target.with_name(f"{staging_prefix(target)}{SPARE_NAME}")
+
+
+def _keep_as_spare(previous: Path, target: Path) -> None:
+    """Keep the site just replaced for the next build to write over; remove it (in the
+    background) if the spare's place is taken."""
+    try:
+        previous.rename(spare_path(target))
+    except OSError:
+        discard(previous)
+
+
+def _after_failure(staging: Path, spare: SpareSite | None, target: Path) -> None:
+    """Undo a failed build's staging folder: a spare that nothing was written into
+    yet is the spare again, as it was; a spare written into is removed in the background (the next
+    build then starts afresh, whatever stopped this one); a new folder is removed."""
+    if spare is None:
+        shutil.rmtree(staging, ignore_errors=True)
+    elif spare.restored:
+        discard(staging)
+    else:
+        spare.unhide()
+        _keep_as_spare(staging, target)
+
+
 @contextmanager
 def _build_lock(target: Path) -> Iterator[None]:
     """Hold an exclusive lock on the folder that holds the site for the whole build.
@@ -191,7 +230,7 @@ def _recover_and_clean(target: Path) -> None:
         # A unique name for its removal, so that no later build's folder can take it.
         previous.rename(target if not target.exists() else _unique_name(target))
     for folder in target.parent.glob(f"{prefix}*"):
-        if folder.is_dir() and not folder.is_symlink():
+        if folder != spare_path(target) and folder.is_dir() and not folder.is_symlink():
             discard(folder)
 
 

@@ -38,6 +38,7 @@ from statusgen.site.assembly import (
     render_context,
 )
 from statusgen.site.options import AUDIENCE_IN_FILE, PluginOptions
+from statusgen.site.spare import SpareSite, write_file
 from statusgen.site.writer import PageWriter
 
 # Material's search: its worker and the lunr language files, needed only by its search box.
@@ -56,6 +57,9 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         self.renderer: PageRenderer | None = None
         """The status pages' renderer of the current build (set in ``on_files``)."""
         self.writer: PageWriter | None = None
+        self.spare: SpareSite | None = None
+        """The previous site that ``statusgen build`` writes this one over, if any: its
+        files are in site_dir, hidden from MkDocs until the site's files are known."""
         self.timings: dict[str, float] = {}
         """Seconds spent in each phase of the last build: load, derive, pages, outputs
         (making them) and outputs written (writing them)."""
@@ -92,6 +96,9 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         renderer = self.renderer = page_renderer(config, self.config, context)
         written = [file.url for file in files.documentation_pages()]
         paths = renderer.files()
+        if self.spare is not None:
+            self.spare.restore()
+            self.spare.clear_way([path for path, _ in paths])
         # A hand-written file where a page goes fails the build before anything is
         # written. The outputs' paths are known only as their renderers make them, so
         # each is checked just before it is written: by then the outputs before it, and
@@ -120,7 +127,7 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
             for path, data in itertools.chain(made, [(SITEMAP, renderer.sitemap(written))]):
                 _refuse_replacing(hand_written, path)
                 write_started = time.perf_counter()
-                _write(site_dir / path, data)
+                write_file(site_dir / path, data)
                 writing += time.perf_counter() - write_started
                 outputs.append(path)
         except MarkupError as error:
@@ -140,6 +147,13 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         for path, url in paths:
             files.append(_RenderedPage(config, path, writer, url))
         return files
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.spare is not None:
+            # Every file of the site is listed now, and MkDocs writes its own next.
+            ours = (_Output, _RenderedPage)
+            self.spare.clear_way([f.dest_uri for f in files if not isinstance(f, ours)])
+        return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.context is not None
@@ -252,11 +266,6 @@ def _refuse_replacing(hand_written: dict[str, str], path: str) -> None:
         raise PluginError(
             f"statusgen: {shown} would replace the generated /{path}: rename or remove it"
         )
-
-
-def _write(output: Path, data: bytes) -> None:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(data)
 
 
 def _content_error(error: MarkupError, context: RenderContext) -> PluginError:

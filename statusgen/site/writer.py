@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from statusgen.core.errors import ContentError, ContentErrors, StatusgenError
 from statusgen.render.markup import MarkupError
 from statusgen.render.pages import PageRenderer
+from statusgen.site.spare import write_file
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import SynchronizedArray
@@ -112,9 +113,7 @@ class PageWriter:
         path, url = self.paths[number]
         html = self.renderer.render_path(url)
         assert html is not None, url
-        output = self.site_dir / path
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(html)
+        write_file(self.site_dir / path, html)
         self.seconds += time.perf_counter() - started
 
     def finish(self) -> None:
