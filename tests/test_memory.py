@@ -5,6 +5,7 @@ flat")."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,8 @@ def test_outputs_are_made_one_at_a_time(tmp_path: Path, monkeypatch: pytest.Monk
         return run
 
     monkeypatch.setattr(StatuspageDocuments, "document", counted)
-    monkeypatch.setattr(outputs, "RENDERERS", tuple(map(watched, outputs.RENDERERS)))
+    watched_outputs = tuple(replace(o, render=watched(o.render)) for o in outputs.OUTPUTS)
+    monkeypatch.setattr(outputs, "OUTPUTS", watched_outputs)
     taken = []
     for path, _ in outputs.each_output(context):
         if path.startswith("api/"):

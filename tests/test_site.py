@@ -341,31 +341,43 @@ def test_a_page_of_the_owner_cannot_silently_replace_a_generated_one(make_repo: 
 
 
 @pytest.mark.parametrize(
-    ("hand_written", "generated"), [("index.md", "index.html"), ("feed.atom", "feed.atom")]
+    ("hand_written", "generated"),
+    [
+        ("index.md", "index.html"),
+        ("feed.atom", "feed.atom"),
+        # Outputs made late: the first is the API's summary.json, the last _headers.
+        ("components/api/maintenance.ics", "components/api/maintenance.ics"),
+        ("badges/api.json", "badges/api.json"),
+        ("_headers", "_headers"),
+    ],
 )
-def test_a_plain_mkdocs_build_refuses_a_collision_before_writing_it(
+def test_a_plain_mkdocs_build_refuses_a_collision_before_writing_anything(
     make_repo: RepoWriter,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
     hand_written: str,
     generated: str,
 ) -> None:
-    """Under ``mkdocs build`` (no staging folder), a page's collision leaves the site
-    folder without any file; an output's leaves the output unwritten."""
+    """Under ``mkdocs build`` (no staging folder), a hand-written file where a page or
+    any output goes, even the last output made, stops the build before statusgen
+    writes a single file: the site folder is as it was."""
     root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
-    (root / "pages" / hand_written).write_text("# Welcome\n")
+    source = root / "pages" / hand_written
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text("# Welcome\n")
     site = root / "site"
+    site.mkdir()
+    before = tree(site)
     monkeypatch.setenv(NOW_VARIABLE, "2026-11-30T12:00:00Z")
     config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site))
     with pytest.raises(Abort):  # MkDocs' for the PluginError, which it logs
         mkdocs_build(config)
-    message = f"statusgen: pages/{hand_written} would replace the generated /{generated}"
+    message = (
+        f"statusgen: pages/{hand_written} would replace the generated /{generated}: "
+        "rename or remove it"
+    )
     assert message in caplog.text
-    written = [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
-    if generated.endswith(".html"):
-        assert written == []
-    else:
-        assert generated not in written
+    assert tree(site) == before == {}
 
 
 def test_history_is_paginated_newest_first(make_repo: RepoWriter) -> None:

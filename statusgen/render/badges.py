@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 
 from statusgen.core.model import ComponentStatus
 from statusgen.render.context import RenderContext, json_bytes
+from statusgen.render.urls import badge_paths
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 STATUS_BADGE = "status"
@@ -72,8 +73,9 @@ def render_badges(context: RenderContext) -> dict[str, bytes]:
         badges[component.id] = (component.name, language.label(status), COMPONENT_COLORS[status])
     files = {}
     for name, (label, message, color) in badges.items():
-        files[f"badges/{name}.svg"] = badge_svg(label, message, color)
-        files[f"badges/{name}.json"] = json_bytes(endpoint_document(label, message, color))
+        svg, endpoint = badge_paths(name)
+        files[svg] = badge_svg(label, message, color)
+        files[endpoint] = json_bytes(endpoint_document(label, message, color))
     return files
 
 

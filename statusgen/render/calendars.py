@@ -19,10 +19,9 @@ from icalendar import Calendar, Event, Timezone, TimezoneStandard, vDuration
 from statusgen.core.model import Maintenance
 from statusgen.render.context import RenderContext
 from statusgen.render.markup import text_of_html
-from statusgen.render.urls import component_path, incident_path
+from statusgen.render.urls import CALENDAR_FILE, component_path, incident_path
 from statusgen.state.events import EventState
 
-CALENDAR_FILE = "maintenance.ics"
 PRODID = "-//statusgen//statusgen//EN"
 #: How often calendar applications should poll (RFC 7986 REFRESH-INTERVAL).
 REFRESH_INTERVAL = timedelta(hours=1)

@@ -25,7 +25,15 @@ from lxml import etree
 from statusgen.core.model import Maintenance
 from statusgen.core.timestamps import isoformat
 from statusgen.render.context import RenderContext, json_bytes
-from statusgen.render.urls import component_path, incident_path, postmortem_path, update_path
+from statusgen.render.urls import (
+    ATOM_FEED,
+    JSON_FEED,
+    RSS_FEED,
+    component_path,
+    incident_path,
+    postmortem_path,
+    update_path,
+)
 from statusgen.state.events import EventState
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -111,7 +119,7 @@ def render_feeds(context: RenderContext) -> dict[str, bytes]:
     feeds = FeedBuilder(context)
     site = feeds.site_feed()
     files = feeds.atom_and_rss(site)
-    files["feed.json"] = json_bytes(feeds.json_feed(site))
+    files[JSON_FEED] = json_bytes(feeds.json_feed(site))
     for component_feed in feeds.component_feeds():
         files.update(feeds.atom_and_rss(component_feed))
     return files
@@ -253,8 +261,8 @@ class FeedBuilder:
         entries = [self._feedgen_entry(entry) for entry in feed.entries]
         files = {}
         for name, media_type, write, end, entry_bytes in (
-            ("feed.atom", ATOM_TYPE, generator.atom_str, _ATOM_END, _SharedEntry.atom_bytes),
-            ("feed.rss", RSS_TYPE, generator.rss_str, _RSS_END, _SharedEntry.rss_bytes),
+            (ATOM_FEED, ATOM_TYPE, generator.atom_str, _ATOM_END, _SharedEntry.atom_bytes),
+            (RSS_FEED, RSS_TYPE, generator.rss_str, _RSS_END, _SharedEntry.rss_bytes),
         ):
             path = f"{feed.path}{name}"
             generator.link(href=self.base + path, rel="self", type=media_type, replace=True)
@@ -299,7 +307,7 @@ class FeedBuilder:
             "version": JSON_FEED_VERSION,
             "title": feed.title,
             "home_page_url": feed.home,
-            "feed_url": f"{self.base}{feed.path}feed.json",
+            "feed_url": f"{self.base}{feed.path}{JSON_FEED}",
             "description": feed.description,
             "language": self.language.code,
             "authors": [{"name": self.context.config.name, "url": self.base}],

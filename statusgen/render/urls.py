@@ -41,3 +41,21 @@ def update_anchor(update: Update) -> str:
 def update_path(event_id: str, update: Update) -> str:
     """An update's own address: its incident page and its anchor."""
     return f"{incident_path(event_id)}#{update_anchor(update)}"
+
+
+# The machine-readable outputs' files (render/outputs.py lists every one of a build).
+
+ATOM_FEED = "feed.atom"
+RSS_FEED = "feed.rss"
+JSON_FEED = "feed.json"
+"""The feeds' file names: the site's three at its root, a component's Atom and RSS
+feeds in its folder (:func:`component_path`)."""
+
+CALENDAR_FILE = "maintenance.ics"
+"""The maintenance calendar's file name: the site's at its root, a component's in its
+folder."""
+
+
+def badge_paths(name: str) -> tuple[str, str]:
+    """``badges/<name>.svg`` and its shields.io endpoint document, ``badges/<name>.json``."""
+    return f"badges/{name}.svg", f"badges/{name}.json"

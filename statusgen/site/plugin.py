@@ -30,6 +30,7 @@ from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.core.timestamps import TimestampError, parse_timestamp
 from statusgen.render.context import RenderContext
 from statusgen.render.markup import MarkupError
+from statusgen.render.outputs import each_output, output_paths
 from statusgen.render.pages import TEMPLATES_DIR, PageRenderer
 from statusgen.site.assembly import (
     NO_DOCS_DIR,
@@ -96,40 +97,36 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         renderer = self.renderer = page_renderer(config, self.config, context)
         written = [file.url for file in files.documentation_pages()]
         paths = renderer.files()
+        # Every output's path is known from the state, before any is made: a
+        # hand-written file where a page or an output goes fails the build before
+        # anything is written, or a spare put back (a plain `mkdocs build` has no
+        # staging folder to discard).
+        outputs = [*output_paths(context), SITEMAP]
+        hand_written = _hand_written(files, config)
+        for path in itertools.chain((path for path, _ in paths), outputs):
+            _refuse_replacing(hand_written, path)
         if self.spare is not None:
             self.spare.restore()
             self.spare.clear_way([path for path, _ in paths])
-        # A hand-written file where a page goes fails the build before anything is
-        # written. The outputs' paths are known only as their renderers make them, so
-        # each is checked just before it is written: by then the outputs before it, and
-        # some pages, are (`statusgen build` discards its staging folder, not MkDocs).
-        hand_written = _hand_written(files, config)
-        for path in itertools.chain((path for path, _ in paths), [SITEMAP]):
-            _refuse_replacing(hand_written, path)
         # Each page is rendered when it is written, and then dropped, so that memory
         # does not grow with the site; a second process may write some (site/writer.py).
         writer = self.writer = PageWriter(renderer, Path(config.site_dir), paths)
         self.timings["pages"] = time.perf_counter() - started
         writer.start()
         started = time.perf_counter()
-        # Imported only now: feedgen, lxml and icalendar take 60-70 ms to import, which
-        # the build then spends while the page worker, if there is one, writes pages.
-        from statusgen.render.outputs import each_output
-
         site_dir = Path(config.site_dir)
-        outputs = []
         writing = 0.0
         try:
             # Each output is written as it is made, and dropped: the site folder is
             # empty (MkDocs cleans it before listing the files), and the largest ones
-            # (the API's list of every maintenance) never wait for the others.
+            # (the API's list of every maintenance) never wait for the others. The
+            # feeds' and calendars' libraries are imported only now, while the page
+            # worker, if there is one, writes pages (render/outputs.py).
             made = each_output(context)
             for path, data in itertools.chain(made, [(SITEMAP, renderer.sitemap(written))]):
-                _refuse_replacing(hand_written, path)
                 write_started = time.perf_counter()
                 write_file(site_dir / path, data)
                 writing += time.perf_counter() - write_started
-                outputs.append(path)
         except MarkupError as error:
             raise _content_error(error, context) from None
         self.timings["outputs"] = time.perf_counter() - started - writing
