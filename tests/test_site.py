@@ -23,7 +23,7 @@ from benchmarks.run import serving, wait_for
 from statusgen.content.loader import load_site
 from statusgen.core.errors import StatusgenError
 from statusgen.site.assembly import ThemeLoader
-from statusgen.site.build import build_site
+from statusgen.site.build import build_site, spare_path
 from statusgen.site.plugin import NOW_VARIABLE
 from statusgen.site.serve import FINGERPRINT_PATH, RELOAD_SCRIPT_PATH, Preview
 from tests.conftest import RepoWriter, statusgen
@@ -378,6 +378,27 @@ def test_a_plain_mkdocs_build_refuses_a_collision_before_writing_anything(
     )
     assert message in caplog.text
     assert tree(site) == before == {}
+
+
+def test_statusgen_build_refuses_a_collision_before_touching_the_spare(
+    make_repo: RepoWriter,
+) -> None:
+    """The site a build replaced waits to be written over (site/spare.py): a collision
+    stops the next build before it puts the spare's files back, so both stay as they
+    were."""
+    root = make_site(make_repo, {"2026-11-28-api.md": INCIDENT})
+    for _ in range(2):
+        build_site(root, root / "site", NOW)
+    spare = spare_path(root / "site")
+    site, kept = tree(root / "site"), tree(spare)
+    assert kept
+    (root / "pages" / "_headers").write_text("/*\n  X-Frame-Options: DENY\n")
+    with pytest.raises(
+        StatusgenError, match=r"statusgen: pages/_headers would replace the generated /_headers"
+    ):
+        build_site(root, root / "site", NOW)
+    assert tree(root / "site") == site
+    assert tree(spare) == kept
 
 
 def test_history_is_paginated_newest_first(make_repo: RepoWriter) -> None:
