@@ -104,6 +104,10 @@ def test_a_folder_where_a_file_goes_gives_way_and_a_file_where_a_folder_goes(
         file.unlink()
     history.rmdir()
     history.write_text("a file where a folder goes")
+    (_spare(repo) / "feed.atom").unlink()  # an output
+    (_spare(repo) / "feed.atom").mkdir()
+    (_spare(repo) / "api").rename(_spare(repo) / "old-api")
+    (_spare(repo) / "api").write_text("a file where the API's folder goes")
     build_site(repo, repo / "site", NOW)
     assert (repo / "site" / "logo.png").read_bytes() == b"\x89PNG logo"
     assert tree(repo / "site") == _fresh(repo, tmp_path)

@@ -107,7 +107,7 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
             _refuse_replacing(hand_written, path)
         if self.spare is not None:
             self.spare.restore()
-            self.spare.clear_way([path for path, _ in paths])
+            self.spare.clear_way([*(path for path, _ in paths), *outputs])
         # Each page is rendered when it is written, and then dropped, so that memory
         # does not grow with the site; a second process may write some (site/writer.py).
         writer = self.writer = PageWriter(renderer, Path(config.site_dir), paths)
@@ -117,9 +117,10 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         site_dir = Path(config.site_dir)
         writing = 0.0
         try:
-            # Each output is written as it is made, and dropped: the site folder is
-            # empty (MkDocs cleans it before listing the files), and the largest ones
-            # (the API's list of every maintenance) never wait for the others. The
+            # Each output is written as it is made, and dropped: nothing stands where
+            # it goes (MkDocs empties the site folder before listing the files, and a
+            # spare has given way), and the largest ones (the API's list of every
+            # maintenance) never wait for the others. The
             # feeds' and calendars' libraries are imported only now, while the page
             # worker, if there is one, writes pages (render/outputs.py).
             made = each_output(context)
