@@ -39,7 +39,7 @@ from benchmarks.baseline import write_baseline
 from benchmarks.hugo import hugo, write_hugo_site
 from benchmarks.synthetic import write_repository
 from statusgen.core.timestamps import format_timestamp
-from statusgen.site.build import staging_prefix
+from statusgen.site.build import spare_path, staging_prefix
 
 NOW = "2026-11-01 12:00 UTC"
 KB = 1024
@@ -71,16 +71,23 @@ def _child(*arguments: str, cache: Path | None = None) -> dict[str, Any]:
 def _build(root: Path, site: Path, now: str, cache: Path | None = None) -> dict[str, Any]:
     """A measured ``statusgen build``, once the site it replaced is gone.
 
-    A build removes the previous site in a process of its own and returns at once (the
-    result never waits for it). Back to back, that removal would compete with the next
-    run for the disk and the CPU, which a build on CI never does: each run here starts
-    when the previous one's removal has finished, so that runs are independent.
+    A build removes a folder it does not keep (a staging folder, a site replaced when
+    the spare's place is taken) in a process of its own and returns at once (the result
+    never waits for it). Back to back, that removal would compete with the next run for
+    the disk and the CPU: each run here starts when the previous one's removal has
+    finished, so that runs are independent.
     """
     figures = _child("statusgen", str(root), str(site), now, cache=cache)
     deadline = time.monotonic() + 600
-    while any(site.parent.glob(f"{staging_prefix(site)}*")) and time.monotonic() < deadline:
+    while _being_removed(site) and time.monotonic() < deadline:
         time.sleep(0.05)
     return figures
+
+
+def _being_removed(site: Path) -> bool:
+    """Whether a folder that a build of ``site`` discarded is still being removed."""
+    kept = spare_path(site)
+    return any(f != kept for f in site.parent.glob(f"{staging_prefix(site)}*"))
 
 
 def _validate_seconds(root: Path, cache: Path) -> float:
