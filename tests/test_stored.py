@@ -9,6 +9,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from statusgen.core.stored import StoredTexts
 
 SETTINGS = "test settings"
@@ -25,6 +27,27 @@ def rows(path: Path) -> int:
     with sqlite3.connect(path) as connection:
         (count,) = connection.execute("SELECT count(*) FROM stored").fetchone()
     return int(count)
+
+
+def watch_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements that write rows (each row of an ``executemany`` is one), as the
+    stores execute them from now on."""
+    written: list[str] = []
+    connect = StoredTexts._connect
+
+    def traced(self: StoredTexts) -> sqlite3.Connection:
+        connection = connect(self)
+        connection.set_trace_callback(
+            lambda sql: (
+                written.append(sql)
+                if sql.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+                else None
+            )
+        )
+        return connection
+
+    monkeypatch.setattr(StoredTexts, "_connect", traced)
+    return written
 
 
 def test_a_busy_file_is_waited_for_once_and_kept(tmp_path: Path) -> None:
@@ -104,3 +127,46 @@ def test_a_result_asked_for_again_is_read_once(tmp_path: Path) -> None:
     found = [store.get("Resolved.", keep=False) for _ in range(100)]
     assert found == ["<p>Resolved.</p>"] * 100
     assert reads == [1]
+
+
+def test_a_pruning_run_writes_what_changed_not_every_text_it_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that needs all but one of the stored texts, and one new one, writes that
+    new text and lowers the run of the unused one: not the run of the 99 it used."""
+    path = tmp_path / "store.sqlite"
+    texts = {f"text {n}": f"result {n}" for n in range(100)}
+    filled(path, texts)
+    written = watch_writes(monkeypatch)
+    store = StoredTexts(path, SETTINGS)
+    assert [store.get(f"text {n}") for n in range(1, 100)] == list(texts.values())[1:]
+    store.add("new text", "new result")
+    store.save(prune=True)
+    assert [sql.split(None, 1)[0] for sql in written] == ["INSERT", "UPDATE", "DELETE"]
+    assert "run - 1" in written[1]
+    assert rows(path) == 101  # the unused text is kept for another view's builds
+
+
+def test_a_text_used_again_is_kept_for_as_many_runs_again(tmp_path: Path) -> None:
+    """Only runs in a row that change the file and do not use a text make it
+    forgotten: one that uses it again starts the count afresh."""
+    path = tmp_path / "store.sqlite"
+    filled(path, {"kept": "result", "other": "other result"})
+
+    def run(*sources: str, new: str | None = None) -> None:
+        store = StoredTexts(path, SETTINGS)
+        for source in sources:
+            assert store.get(source) is not None
+        if new is not None:
+            store.get(new)
+            store.add(new, f"{new} result")
+        store.save(prune=True)
+
+    for _ in range(StoredTexts.KEPT_RUNS - 1):
+        run("other")
+    run("kept", "other", new="new")  # used again, by a run that changes the file
+    for _ in range(StoredTexts.KEPT_RUNS - 1):
+        run("other", "new")
+    assert StoredTexts(path, SETTINGS).fetch(["kept"]) == ["result"]
+    run("other", "new")
+    assert StoredTexts(path, SETTINGS).fetch(["kept", "other"]) == [None, "other result"]

@@ -29,6 +29,7 @@ from statusgen.site.serve import Preview
 from tests.conftest import COMPONENTS_YML, RepoWriter, statusgen
 from tests.test_markdown_cache import INCIDENT, MKDOCS, NOW
 from tests.test_site import PROJECT
+from tests.test_stored import watch_writes
 
 MAINTENANCE = """\
     ---
@@ -261,3 +262,28 @@ def test_serve_starts_from_what_earlier_runs_parsed(
     preview.refresh()
     assert parses == ["a"]
     assert b"Slow API" in preview.respond("/")[2]
+
+
+def test_a_deleted_file_costs_its_own_entry_not_a_rewrite(
+    make_repo: RepoWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deleted file's entry is kept for :data:`StoredTexts.KEPT_RUNS` runs, and each
+    of them writes that entry alone (and the delete that prunes it), never the run of
+    every file it read; once the entry is gone, a run writes nothing."""
+    files = {f"e{n}.md": INCIDENT.replace("Errors on the API", f"Errors {n}") for n in range(30)}
+    root = make_repo(files)
+    cache = events_cache_file(root)
+    read_site(root, cache=cache)
+    written = watch_writes(monkeypatch)
+    (root / "incidents" / "e0.md").unlink()
+    runs: list[tuple[list[str], int]] = []
+    for _ in range(StoredTexts.KEPT_RUNS + 1):
+        written.clear()
+        site, _ = read_site(root, cache=cache)
+        assert site is not None
+        assert len(site.events) == 29
+        with sqlite3.connect(cache) as connection:
+            (count,) = connection.execute("SELECT count(*) FROM stored").fetchone()
+        runs.append(([sql.split(None, 1)[0] for sql in written], count))
+    once = ["UPDATE", "DELETE"]
+    assert runs == [(once, 30), (once, 30), (once, 29), ([], 29)]

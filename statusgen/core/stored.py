@@ -13,7 +13,6 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from itertools import chain
 from pathlib import Path
 
 
@@ -68,7 +67,8 @@ class StoredTexts:
     One file, not one per text (inodes cost on the disks sites are built on); it holds
     only what the last :data:`KEPT_RUNS` whole runs that changed it used, so edits do not
     make it grow (a run that finds every text it needs, and needs every stored one,
-    writes nothing).
+    writes nothing; one that changes it writes the texts it added, used again after a
+    run that did not use them, or did not use, never the run of every text it used).
     """
 
     WRITTEN_FROM = 8_000_000
@@ -239,20 +239,28 @@ class StoredTexts:
             "CREATE TABLE IF NOT EXISTS stored"
             " (key BLOB PRIMARY KEY, value TEXT NOT NULL, run INTEGER NOT NULL) WITHOUT ROWID"
         )
+        # Each key and its run, without the values: what pruning reads, and deletes by.
+        connection.execute("CREATE INDEX IF NOT EXISTS stored_run ON stored (run)")
         connection.execute("BEGIN IMMEDIATE")
-        # The file's user_version counts the runs that pruned it.
+        # The file's user_version is the run of the texts that the last pruning run used;
+        # each pruning run that does not use a text lowers the text's run by one. So a
+        # pruning run writes what changed (the texts it added, used again or did not
+        # use), never the run of every text it used.
         (run,) = connection.execute("PRAGMA user_version").fetchone()
-        if prune:
-            run += 1
         connection.executemany(
             "INSERT OR REPLACE INTO stored VALUES (?, ?, ?)",
             ((key, value, run) for key, value in self._new.items()),
         )
         if prune:
+            used = self._used.union(self._other_keys(), self._new)
+            stored = connection.execute("SELECT key, run FROM stored").fetchall()
             connection.executemany(
                 "UPDATE stored SET run = ? WHERE key = ?",
-                ((run, key) for key in chain(self._used - self._new.keys(), self._other_keys())),
+                ((run, key) for key, last in stored if last != run and key in used),
+            )
+            connection.executemany(
+                "UPDATE stored SET run = run - 1 WHERE key = ?",
+                ((key,) for key, _ in stored if key not in used),
             )
             connection.execute("DELETE FROM stored WHERE run <= ?", (run - self.KEPT_RUNS,))
-            connection.execute(f"PRAGMA user_version = {int(run)}")
         connection.execute("COMMIT")
