@@ -28,7 +28,7 @@ from statusgen import __version__
 from statusgen.content.config import SiteConfig, read_site_config
 from statusgen.content.loader import links_outside, load_site, read_site
 from statusgen.content.schema import SCHEMAS
-from statusgen.content.stored_events import events_cache_file
+from statusgen.content.stored_events import events_cache
 from statusgen.core.collector import fewer_collections
 from statusgen.core.errors import (
     ContentError,
@@ -169,8 +169,7 @@ def validate(root: Path, output_format: str) -> None:
     cache = None
     try:
         config = read_site_config(root)
-        if check_options(config.plugin_options, config.file).cache:
-            cache = events_cache_file(root)
+        cache = events_cache(root, check_options(config.plugin_options, config.file))
         errors += links_outside(root, [*config.published_folders(root), root / config.file])
     except ContentErrors as config_errors:
         errors += config_errors.errors

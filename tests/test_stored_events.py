@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 import statusgen.content.loader as loader
 from benchmarks.synthetic import write_repository
+from statusgen.cli import main
 from statusgen.content.event_file import parse_event
 from statusgen.content.loader import read_site
 from statusgen.content.stored_events import (
@@ -25,6 +27,7 @@ from statusgen.content.stored_events import (
     events_cache_file,
 )
 from statusgen.core.stored import StoredTexts, cache_folder
+from statusgen.site.build import build_site
 from statusgen.site.serve import Preview
 from tests.conftest import COMPONENTS_YML, RepoWriter, statusgen
 from tests.test_markdown_cache import INCIDENT, MKDOCS, NOW
@@ -211,6 +214,40 @@ def test_validate_keeps_parsed_files_unless_told_not_to(make_repo: RepoWriter) -
     result = statusgen("validate", "--root", root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not events_cache_file(root).exists()
+
+
+def _validate(root: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+
+
+def _build(root: Path) -> None:
+    build_site(root, root / "site", NOW)
+
+
+def _serve(root: Path) -> None:
+    preview = Preview(root, NOW, None)
+    preview.refresh()
+    assert preview.errors == []
+
+
+@pytest.mark.parametrize("run", [_validate, _build, _serve])
+def test_cache_false_parses_every_file_and_leaves_the_store_alone(
+    make_repo: RepoWriter, parses: list[str], run: Callable[[Path], None]
+) -> None:
+    """``cache: false`` in mkdocs.yml: validate, a build and serve's first load parse
+    every file again, even with a store an earlier run filled, and touch it not."""
+    root = make_repo({"a.md": INCIDENT, "b.md": MAINTENANCE}, mkdocs=MKDOCS)
+    cache = events_cache_file(root)
+    read_site(root, cache=cache)  # an earlier run, with the cache
+    before = cache.read_bytes(), cache.stat().st_mtime_ns
+    (root / "mkdocs.yml").write_text(
+        MKDOCS.replace("plugins: [statusgen]", "plugins:\n  - statusgen:\n      cache: false")
+    )
+    parses.clear()
+    run(root)
+    assert sorted(parses) == ["a", "b"]
+    assert (cache.read_bytes(), cache.stat().st_mtime_ns) == before
 
 
 def test_entries_are_read_a_batch_at_a_time(

@@ -25,7 +25,7 @@ import typing
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import frontmatter
 import orjson
@@ -40,6 +40,21 @@ _Convert = Callable[[Any], Any]
 def events_cache_file(root: Path) -> Path:
     """Where runs on the repository at ``root`` keep its parsed files."""
     return cache_file("events", root)
+
+
+class CacheOption(Protocol):
+    """The plugin's options (``site.options.PluginOptions``), as far as the parse cache
+    reads them."""
+
+    @property
+    def cache(self) -> bool: ...
+
+
+def events_cache(root: Path, options: CacheOption) -> Path | None:
+    """The parse cache that runs on the repository at ``root`` use, given the plugin's
+    options: its file, or None (every file parsed) under ``cache: false``. The one place
+    ``validate``, the plugin and ``serve`` decide it."""
+    return events_cache_file(root) if options.cache else None
 
 
 class StoredEvents:

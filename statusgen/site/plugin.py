@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files
 
 from statusgen.content.config import PLUGIN_NAME, read_site_config
 from statusgen.content.loader import links_outside, read_site
-from statusgen.content.stored_events import events_cache_file
+from statusgen.content.stored_events import events_cache
 from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.core.timestamps import TimestampError, parse_timestamp
 from statusgen.render.context import RenderContext
@@ -79,7 +79,7 @@ class StatusgenPlugin(BasePlugin[PluginOptions]):  # type: ignore[no-untyped-cal
         if config.theme.custom_dir:
             published.append(Path(config.theme.custom_dir))
         # MkDocs copies these as they are: a link in them could publish any file.
-        site, errors = read_site(root, cache=events_cache_file(root) if self.config.cache else None)
+        site, errors = read_site(root, cache=events_cache(root, self.config))
         errors += links_outside(root, [p for p in published if p != NO_DOCS_DIR])
         if errors or site is None:
             raise _repository_errors(ContentErrors(errors))

@@ -34,7 +34,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from statusgen.content.components_file import COMPONENTS_FILE
 from statusgen.content.config import config_file
 from statusgen.content.loader import INCIDENTS_DIR, ParsedFiles, load_site
-from statusgen.content.stored_events import events_cache_file
+from statusgen.content.stored_events import events_cache
 from statusgen.core.errors import ContentErrors, StatusgenError
 from statusgen.core.model import Site
 from statusgen.render.context import RenderContext
@@ -162,10 +162,8 @@ class Preview:
                         self.fingerprint = self.current_fingerprint()
                 options = plugin_options(self.config)
                 # The first load reads what builds parsed; the next ones, what it did.
-                first = self.context is None and options.cache
-                site = load_site(
-                    self.root, self.parsed, cache=events_cache_file(self.root) if first else None
-                )
+                cache = events_cache(self.root, options) if self.context is None else None
+                site = load_site(self.root, self.parsed, cache=cache)
                 self.context = self._context(options, site, now)
                 self.renderer = page_renderer(self.config, options, self.context)
             except ContentErrors as errors:
