@@ -47,7 +47,9 @@ KB = 1024
 # The targets (issue 19), the budget of docs/performance.md.
 BUILD_SECONDS = {1_000: 1.5, 10_000: 10.0}
 VALIDATE_SECONDS = {10_000: 1.0}
-BASELINE_RATIO = 0.5
+# "1,000 incidents build in under 1.5 s and 10,000 in under 10 s ..., at most 0.5x the
+# plain MkDocs build": the ratio of the other sizes is shown, not judged.
+BASELINE_RATIO = {1_000: 0.5, 10_000: 0.5}
 HUGO_RATIO = {10_000: 3.0}
 PEAK_MB = {30_000: 300.0}
 FIRST_LOAD_GZIPPED = 30 * KB
@@ -227,7 +229,7 @@ def print_size(figures: dict[str, Any]) -> None:
         f"{figures['baseline']:.2f} s, {figures['baseline_cpu']:.2f} s CPU "
         f"for {figures['pages']:,} pages",
     )
-    _row("ratio", f"{figures['ratio']:.2f}", _verdict(figures["ratio"], BASELINE_RATIO))
+    _row("ratio", f"{figures['ratio']:.2f}", _verdict(figures["ratio"], BASELINE_RATIO.get(size)))
     if figures["hugo"] is None:
         _row("Hugo", "not installed (apt-get install hugo): no floor measured")
     else:
@@ -251,7 +253,7 @@ def print_summary(
         n = f"{f['size']:,}"
         add(f"build {n}", f["build"], " s", BUILD_SECONDS.get(f["size"]))
         add(f"build {n}, CPU", f["cpu"], " s", None)
-        add(f"build {n} / plain MkDocs", f["ratio"], "", BASELINE_RATIO)
+        add(f"build {n} / plain MkDocs", f["ratio"], "", BASELINE_RATIO.get(f["size"]))
         if f["hugo"] is not None:
             add(f"build {n} / Hugo", f["build"] / f["hugo"], "", HUGO_RATIO.get(f["size"]))
         add(f"validate {n}", f["validate"], " s", VALIDATE_SECONDS.get(f["size"]))

@@ -38,9 +38,11 @@ from statusgen.site.spare import write_file
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import SynchronizedArray
 
-PARALLEL_FROM = 200
-"""Fewer pages than this are written by the build alone: a fork, and the templates the
-worker compiles for itself, cost more than it would save."""
+PARALLEL_FROM = 50
+"""Fewer pages than this are written by the build alone. The worker inherits the
+compiled templates, so the fork costs about 50 ms of CPU: on the project's 2-core
+machine a site of 58 pages was built in 0.26 s with it and 0.30 s without, one of 152
+pages in 0.40 s and 0.54 s (2026-12-02, four runs each, imports apart)."""
 
 
 @dataclass(frozen=True, slots=True)
