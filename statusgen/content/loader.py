@@ -12,6 +12,7 @@ MkDocs publishes as they are (``docs_dir``, ``theme/``).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -55,6 +56,11 @@ class OutsideRepository(OSError):
     """A content file that is a link to something outside the repository."""
 
 
+_NO_LINK = getattr(os, "O_NOFOLLOW", 0)
+"""Opens a file only if it is not a symbolic link (none where the system has no such flag)."""
+_CHUNK = 1 << 20
+
+
 class FolderSource:
     """A status repository on disk, as it is in the working tree (read at one moment:
     where each folder leads is looked up once)."""
@@ -71,14 +77,40 @@ class FolderSource:
         """:raises OutsideRepository: for a link that resolves outside the root."""
         # Strings, not Path objects: for 10,000 files they cost as much as the reading.
         location = f"{self.root}{os.sep}{path}"
-        target = self._real_path(location)
-        if not _is_within(target, self._real_root):
-            raise OutsideRepository(0, _outside_text(target), path)
+        folder, name = os.path.split(location)
+        if not _NO_LINK or name in ("", ".", ".."):
+            return self._read_resolved(location, path)
+        # The file is opened only if it is no link, in its folder resolved once: one
+        # open instead of an lstat and Python's file object, a tenth of `validate`.
+        self._check_within(f"{self._real_folder(folder)}{os.sep}{name}", path)
+        try:
+            descriptor = os.open(location, os.O_RDONLY | os.O_CLOEXEC | _NO_LINK)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            if error.errno != errno.ELOOP:
+                raise
+            return self._read_resolved(location, path)  # a link: where it leads is checked
+        try:
+            chunks = []
+            while chunk := os.read(descriptor, _CHUNK):
+                chunks.append(chunk)
+            return b"".join(chunks)
+        finally:
+            os.close(descriptor)
+
+    def _read_resolved(self, location: str, path: str) -> bytes | None:
+        """Read ``location`` once where it leads (links followed) is checked."""
+        self._check_within(self._real_path(location), path)
         try:
             with open(location, "rb") as file:  # noqa: PTH123
                 return file.read()
         except FileNotFoundError:
             return None
+
+    def _check_within(self, target: str, path: str) -> None:
+        if not _is_within(target, self._real_root):
+            raise OutsideRepository(0, _outside_text(target), path)
 
     def _real_path(self, location: str) -> str:
         """Where ``location`` leads, links followed (``os.path.realpath``), with each
@@ -87,10 +119,14 @@ class FolderSource:
         folder, name = os.path.split(location)
         if name in ("", ".", "..") or os.path.islink(location):  # noqa: PTH114
             return os.path.realpath(location)
+        return f"{self._real_folder(folder)}{os.sep}{name}"
+
+    def _real_folder(self, folder: str) -> str:
+        """Where ``folder`` leads, looked up once, without a trailing separator."""
         real = self._real_folders.get(folder)
         if real is None:
-            real = self._real_folders[folder] = os.path.realpath(folder)
-        return f"{real.rstrip(os.sep)}{os.sep}{name}"
+            real = self._real_folders[folder] = os.path.realpath(folder).rstrip(os.sep)
+        return real
 
     def event_paths(self) -> list[str]:
         """:raises OSError: when ``incidents/`` or a folder in it cannot be read."""
