@@ -3,7 +3,9 @@ build into a new folder, nothing of the old site left, nothing outside it touche
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from statusgen.core.errors import StatusgenError
 from statusgen.core.timestamps import parse_timestamp
 from statusgen.site.build import build_site
+from statusgen.site.spare import SpareSite, write_file
 from statusgen.site.trash import SITE_MARKER
 from tests.conftest import RepoWriter
 from tests.test_site import INCIDENT, make_site, tree
@@ -149,3 +152,154 @@ def test_a_spare_of_another_user_is_not_used(repo: Path, tmp_path: Path) -> None
     build_site(repo, repo / "site", NOW)
     assert tree(repo / "site") == _fresh(repo, tmp_path)
     assert not set(_inodes(repo / "site").values()) & set(spare.values())
+
+
+def _shape(folder: Path) -> dict[str, tuple[int, int, str]]:
+    """Every entry under ``folder`` but the marker, by relative path: its mode, owner,
+    and the SHA-256 of its bytes ("" for a folder)."""
+    shape = {}
+    for p in sorted(folder.rglob("*")):
+        if p.relative_to(folder).as_posix() == SITE_MARKER:
+            continue
+        found = p.lstat()
+        data = "" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+        shape[p.relative_to(folder).as_posix()] = (stat.S_IMODE(found.st_mode), found.st_uid, data)
+    return shape
+
+
+def _fresh_shape(repo: Path, tmp_path: Path) -> dict[str, tuple[int, int, str]]:
+    return _shape(build_site(repo, tmp_path / "fresh", NOW).site_dir)
+
+
+def test_a_file_with_a_second_name_is_not_written_through(repo: Path, tmp_path: Path) -> None:
+    _two_builds(repo)
+    outside = tmp_path / "outside.html"
+    os.link(_spare(repo) / "index.html", outside)  # cp -al site/ backup/, say
+    os.link(_spare(repo) / "feed.atom", _spare(repo) / "old.atom")
+    saved = outside.read_bytes()
+    build_site(repo, repo / "site", NOW)
+    assert outside.read_bytes() == saved, "a file outside the site was written"
+    assert not (repo / "site" / "old.atom").exists(), "written through its other name"
+    assert tree(repo / "site") == _fresh(repo, tmp_path)
+
+
+def test_files_and_folders_have_the_modes_of_a_new_build(repo: Path, tmp_path: Path) -> None:
+    saved = os.umask(0o077)
+    try:
+        _two_builds(repo)  # the spare: private files and folders
+    finally:
+        os.umask(saved)
+    os.umask(0o022)
+    try:
+        (_spare(repo) / "feed.atom").chmod(0o4755)
+        build_site(repo, repo / "site", NOW)
+        assert _shape(repo / "site") == _fresh_shape(repo, tmp_path)
+    finally:
+        os.umask(saved)
+
+
+def test_a_file_or_folder_of_another_user_in_the_spare_is_not_kept(
+    repo: Path, tmp_path: Path
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    _two_builds(repo)  # then chown -R www-data site/, say
+    os.chown(_spare(repo) / "index.html", 12345, 12345)
+    os.chown(_spare(repo) / "history", 12345, 12345)
+    os.chown(_spare(repo) / "api" / "v2" / "status.json", 12345, 12345)
+    build_site(repo, repo / "site", NOW)
+    assert _shape(repo / "site") == _fresh_shape(repo, tmp_path)
+
+
+def test_empty_folders_of_the_spare_are_removed(repo: Path, tmp_path: Path) -> None:
+    _two_builds(repo)
+    (_spare(repo) / "empty" / "inside").mkdir(parents=True)
+    (_spare(repo) / "history" / "old").mkdir()
+    (_spare(repo) / "linked").mkdir()
+    (_spare(repo) / "linked" / "to").symlink_to(tmp_path)
+    (_spare(repo) / ".git" / "refs" / "tags").mkdir(parents=True)
+    (_spare(repo) / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    build_site(repo, repo / "site", NOW)
+    assert _shape(repo / "site") == _fresh_shape(repo, tmp_path)
+
+
+def test_a_name_too_long_to_hide_is_made_anew(repo: Path, tmp_path: Path) -> None:
+    long = "x" * 246 + ".txt"  # 250 bytes: with the hiding prefix, more than 255
+    (repo / "pages" / long).write_text("a long name")
+    _two_builds(repo)
+    build_site(repo, repo / "site", NOW)
+    assert (repo / "site" / long).read_text() == "a long name"
+    assert tree(repo / "site") == _fresh(repo, tmp_path)
+
+
+def test_a_file_written_at_once_after_restore_is_kept(tmp_path: Path) -> None:
+    """The entries put back were renamed just before their change times were noted: a
+    write in the same tick of a coarse file-system clock (kernels before 6.13, whose
+    timestamps are not multigrain) would give the same change time, and the sweep
+    would delete the file as not written."""
+    for attempt in range(50):
+        spare, staging = tmp_path / f"spare-{attempt}", tmp_path / f"staging-{attempt}"
+        spare.mkdir()
+        (spare / SITE_MARKER).write_text("")
+        for name in ("index.html", "feed.atom", "feed.rss"):
+            (spare / name).write_text("old")
+        taken = SpareSite.take(spare, staging)
+        assert taken is not None
+        taken.restore()
+        for name in ("index.html", "feed.atom", "feed.rss"):
+            write_file(staging / name, b"new")
+        assert taken.sweep() == 0
+        assert sorted(p.name for p in staging.iterdir()) == [
+            SITE_MARKER,
+            "feed.atom",
+            "feed.rss",
+            "index.html",
+        ]
+
+
+def test_each_build_over_the_spare_is_the_build_into_a_new_folder(
+    make_repo: RepoWriter, tmp_path: Path
+) -> None:
+    """Hand-written pages come and go (and with them Material's files), a page becomes a
+    folder and back, the view changes (drills, an audience): every build into site/,
+    written over the site before the last, is the build of the same state into a new
+    folder, down to each folder and mode."""
+    from tests.test_audiences import COMPONENTS, INCIDENTS, MKDOCS
+
+    repo = make_repo(INCIDENTS, components=COMPONENTS, mkdocs=MKDOCS)
+    pages = repo / "pages"
+    pages.mkdir()
+    (pages / "about.md").write_text("# About\n")
+    (pages / "logo.png").write_bytes(b"\x89PNG")
+
+    def as_folder() -> None:
+        (pages / "about.md").unlink()
+        (pages / "about").mkdir()
+        (pages / "about" / "index.md").write_text("# About\n")
+        (pages / "about" / "team.md").write_text("# Team\n")
+
+    def as_file() -> None:
+        for page in (pages / "about").iterdir():
+            page.unlink()
+        (pages / "about").rmdir()
+        (pages / "about.md").write_text("# About, again\n")
+
+    def no_pages() -> None:
+        (pages / "about.md").unlink()
+
+    states: list[tuple[object, dict[str, object]]] = [
+        (None, {}),
+        (None, {}),
+        (as_folder, {}),
+        (None, {"audience": "internal"}),
+        (as_file, {"drills": True}),
+        (no_pages, {}),
+        (None, {"audience": "partners"}),
+        (None, {}),
+    ]
+    for number, (change, options) in enumerate(states):
+        if callable(change):
+            change()
+        site = build_site(repo, repo / "site", NOW, **options).site_dir  # type: ignore[arg-type]
+        fresh = build_site(repo, tmp_path / f"fresh-{number}", NOW, **options)  # type: ignore[arg-type]
+        assert _shape(site) == _shape(fresh.site_dir), (number, options)

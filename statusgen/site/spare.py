@@ -14,13 +14,18 @@ What the build did not write is known without asking MkDocs or its plugins what 
 wrote: every write, rename or change of mode gives a file a new change time (ctime),
 which no program can set back, so a file whose inode and ctime are the ones it had when
 the build began was not written by it. Nothing in the spare is followed: a symbolic link
-found in it (no build writes one) is removed, not written through.
+found in it (no build writes one) is removed, not written through, and so is a file
+with a second name (a hard link), or a file or folder that a build would not create as
+it is (another owner, another mode than the umask gives).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
+import time
 from contextlib import suppress
 from pathlib import Path
 
@@ -68,6 +73,8 @@ class SpareSite:
         """Each file found on :meth:`restore`, by path: its inode and change time."""
         self._folders: set[str] = set()
         """Each folder found on :meth:`restore`, by path."""
+        self._empty: set[str] = set()
+        """Each folder that :meth:`restore` found or left empty, by path."""
 
     @classmethod
     def take(cls, spare: Path, staging: Path) -> SpareSite | None:
@@ -84,30 +91,71 @@ class SpareSite:
         with os.scandir(staging) as entries:
             for entry in entries:
                 if not entry.name.startswith("."):
-                    Path(entry.path).rename(staging / f"{_HIDDEN}{entry.name}")
+                    try:
+                        Path(entry.path).rename(staging / f"{_HIDDEN}{entry.name}")
+                    except OSError as error:
+                        if error.errno != errno.ENAMETOOLONG:
+                            raise
+                        # No name to hide it under: removed, the build makes it anew
+                        # (a failure here would fail every other build).
+                        _remove(Path(entry.path))
         return cls(staging)
 
     def restore(self) -> None:
         """Put the spare's entries back where they belong (:meth:`unhide`), and note
         what is there: the inode and change time of every file, the path of every
-        folder."""
+        folder; what a build into a new folder would not have made as it is (a link, a
+        file with a second name, a file or folder of another mode or owner) is removed."""
         self.restored = True
         self.unhide()
+        # What a build into a new folder creates: files and folders of this user, with
+        # the modes the umask gives them. Anything else in the spare is removed, not
+        # kept: a file written in place keeps its mode and owner.
+        user, umask = os.geteuid(), _umask()
+        # Folders: the setuid, setgid and sticky bits aside (a setgid parent gives its own).
+        file_mode, folder_mode = stat.S_IFREG | 0o666 & ~umask, stat.S_IFDIR | 0o777 & ~umask
         pending = [""]
         while pending:
             relative = pending.pop()
+            kept = len(self._folders) + len(self._found)
             with os.scandir(self.folder / relative) as entries:
                 for entry in entries:
                     path = f"{relative}{entry.name}"
-                    if entry.is_dir(follow_symlinks=False):
+                    if path == SITE_MARKER:
+                        continue  # never written nor swept, nor removed with a second name
+                    found = entry.stat(follow_symlinks=False)
+                    if found.st_uid != user:
+                        _remove(Path(entry.path))  # chown -R www-data site/, say
+                    elif found.st_mode & 0o170777 == folder_mode:
                         self._folders.add(path)
                         pending.append(f"{path}/")
-                    elif entry.is_file(follow_symlinks=False):
-                        found = entry.stat(follow_symlinks=False)
-                        self._found[path] = (found.st_ino, found.st_ctime_ns)
-                    else:  # a link, a socket: nothing a build writes
-                        Path(entry.path).unlink()
-        self._found.pop(SITE_MARKER, None)
+                    elif found.st_mode == file_mode:
+                        if found.st_nlink == 1:
+                            self._found[path] = (found.st_ino, found.st_ctime_ns)
+                        else:  # a hard link (cp -al site/ backup/): written in place, its
+                            # other names would change too, outside the site or not
+                            Path(entry.path).unlink()
+                    else:  # a link, a socket, another user's or mode: nothing a build writes
+                        _remove(Path(entry.path))
+            if relative and kept == len(self._folders) + len(self._found):
+                self._empty.add(relative[:-1])  # swept like a folder the sweep empties
+        self._wait_for_the_clock()
+
+    def _wait_for_the_clock(self) -> None:
+        """Return once a write gets a change time that no file noted has.
+
+        The entries put back were renamed just before their change times were noted; on
+        a file system whose clock ticks coarsely (every 4 ms, before Linux 6.13's
+        multigrain timestamps) a file written in the same tick would keep the change
+        time noted, and :meth:`sweep` would delete it as not written. The folder's own
+        change time, set now, is the clock the writes will get.
+        """
+        noted = {changed for _, changed in self._found.values()}
+        while True:
+            os.utime(self.folder)
+            if self.folder.stat().st_ctime_ns not in noted:
+                return
+            time.sleep(0.001)
 
     def unhide(self) -> None:
         """Give the spare's hidden entries their names back."""
@@ -136,10 +184,10 @@ class SpareSite:
                 parent = parent.rpartition("/")[0]
 
     def sweep(self) -> int:
-        """Delete the files the build did not write, and the folders that leaves empty;
-        return how many files were deleted."""
+        """Delete the files the build did not write, and the spare's folders that leaves
+        empty (those it found empty too); return how many files were deleted."""
         deleted = 0
-        emptied = set()
+        emptied = set(self._empty)
         for path, (inode, changed) in self._found.items():
             with suppress(FileNotFoundError):
                 file = self.folder / path
@@ -161,6 +209,14 @@ class SpareSite:
         inside = f"{folder}/"
         self._folders = {f for f in self._folders if f != folder and not f.startswith(inside)}
         self._found = {f: v for f, v in self._found.items() if not f.startswith(inside)}
+
+
+def _umask() -> int:
+    """The process's umask, which can be read only by setting it (the build runs no
+    other thread when it asks)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
 
 
 def _remove(path: Path) -> None:
