@@ -303,3 +303,14 @@ def test_each_build_over_the_spare_is_the_build_into_a_new_folder(
         site = build_site(repo, repo / "site", NOW, **options).site_dir  # type: ignore[arg-type]
         fresh = build_site(repo, tmp_path / f"fresh-{number}", NOW, **options)  # type: ignore[arg-type]
         assert _shape(site) == _shape(fresh.site_dir), (number, options)
+
+
+def test_the_spare_is_readable_by_its_user_alone(repo: Path) -> None:
+    """A web server serving the folder that holds the site must not serve an earlier
+    version of it (a page removed on purpose); the site itself is for everyone."""
+    _two_builds(repo)
+    assert _spare(repo).stat().st_mode & 0o777 == 0o700
+    assert (repo / "site").stat().st_mode & 0o777 == 0o755
+    build_site(repo, repo / "site", NOW)
+    assert _spare(repo).stat().st_mode & 0o777 == 0o700
+    assert (repo / "site").stat().st_mode & 0o777 == 0o755

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -116,7 +116,8 @@ def build_site(
                     raise StatusgenError("\n".join(errors) or str(error).strip()) from None
                 finally:
                     if not replaced:
-                        _after_failure(staging, spare, target)
+                        with suppress(OSError):  # the build's own error is the one to tell
+                            _after_failure(staging, spare, target)
                 if staging.exists():
                     _keep_as_spare(staging, target)  # the previous site, replaced
         except OSError as error:
@@ -177,9 +178,12 @@ def spare_path(target: Path) -> Path:
 
 
 def _keep_as_spare(previous: Path, target: Path) -> None:
-    """Keep the site just replaced for the next build to write over; remove it (in the
-    background) if the spare's place is taken."""
+    """Keep the site just replaced for the next build to write over, readable by this
+    user alone (a web server serving the folder that holds the site must not serve an
+    earlier version of it, such as a page removed on purpose); remove it (in the
+    background) if that cannot be done."""
     try:
+        previous.chmod(0o700)
         previous.rename(spare_path(target))
     except OSError:
         discard(previous)
@@ -187,8 +191,9 @@ def _keep_as_spare(previous: Path, target: Path) -> None:
 
 def _after_failure(staging: Path, spare: SpareSite | None, target: Path) -> None:
     """Undo a failed build's staging folder: a spare that nothing was written into
-    yet is the spare again, as it was; a spare written into is removed in the background (the next
-    build then starts afresh, whatever stopped this one); a new folder is removed."""
+    yet is the spare again, as it was; a spare written into is removed in the
+    background (the next build then starts afresh, whatever stopped this one); a new
+    folder is removed."""
     if spare is None:
         shutil.rmtree(staging, ignore_errors=True)
     elif spare.restored:
