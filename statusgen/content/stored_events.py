@@ -187,7 +187,7 @@ def _dataclass_codec(cls: type) -> tuple[_Convert, _Convert]:
     names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
     codecs = {name: _codec(hints[name]) for name in names}
     encoders = [(i, encode) for i, (encode, _) in enumerate(codecs.values()) if encode is not _same]
-    decoders = [(i, decode) for i, (_, decode) in enumerate(codecs.values()) if decode is not _same]
+    decoders = {i: decode for i, (_, decode) in enumerate(codecs.values()) if decode is not _same}
     positional = not any(f.kw_only for f in dataclasses.fields(cls) if f.init)
 
     def encode(value: Any) -> list[Any]:
@@ -196,7 +196,7 @@ def _dataclass_codec(cls: type) -> tuple[_Convert, _Convert]:
             values[i] = convert(values[i])
         return values
 
-    return encode, _compiled_decoder(cls, names, dict(decoders), positional)
+    return encode, _compiled_decoder(cls, names, decoders, positional)
 
 
 def _compiled_decoder(
